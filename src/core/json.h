@@ -1,0 +1,67 @@
+// JSON at the edge: a strict parser and a fast writer.
+//
+// ParseJson accepts exactly RFC 8259 JSON in UTF-8 (no comments, no trailing commas, no invalid
+// UTF-8), rejects objects that repeat a key (two parsers could disagree on which value counts),
+// and limits nesting depth. Errors say where: "line L, column C". The result is a
+// boost::json::value; callers walk it with the helpers of their own layer.
+//
+// JsonWriter builds compact JSON text into a string without intermediate values. It is for
+// output the program controls; it escapes strings but does not check that keys are unique.
+//
+// Both are thread-compatible: one instance per thread.
+#ifndef EVIDEX_CORE_JSON_H_
+#define EVIDEX_CORE_JSON_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "core/status.h"
+
+namespace evidex {
+
+struct JsonLimits {
+  std::size_t max_depth = 32;
+};
+
+// Parses `text` as one JSON document. Fails with kInvalidArgument naming the line and column of
+// the first problem (syntax, invalid UTF-8, duplicate key, too deep).
+Result<boost::json::value> ParseJson(std::string_view text,
+                                     JsonLimits limits = {});
+
+// Appends `s` to `out` as a JSON string literal (with quotes). `s` must be valid UTF-8.
+void AppendJsonString(std::string& out, std::string_view s);
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void BeginObject();
+  void EndObject();
+  void BeginArray();
+  void EndArray();
+  // Writes an object key; the next call writes its value.
+  void Key(std::string_view key);
+
+  void String(std::string_view s);
+  void Int(std::int64_t v);
+  void Bool(bool v);
+  void Null();
+  // A string, or null when `s` is empty.
+  void StringOrNull(std::string_view s);
+
+ private:
+  void Separate();
+
+  std::string& out_;
+  // One bit per open container: whether it already holds an element.
+  std::vector<bool> has_element_;
+  bool after_key_ = false;
+};
+
+}  // namespace evidex
+
+#endif  // EVIDEX_CORE_JSON_H_

@@ -1,0 +1,87 @@
+#include "core/json.h"
+
+#include <gtest/gtest.h>
+
+namespace evidex {
+namespace {
+
+TEST(ParseJsonTest, ParsesObject) {
+  auto v = ParseJson(R"({"a": [1, true, null, "x"], "b": {"c": 2.5}})");
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+  EXPECT_EQ(v->at("a").as_array().size(), 4u);
+  EXPECT_EQ(v->at("b").at("c").as_double(), 2.5);
+}
+
+TEST(ParseJsonTest, RejectsDuplicateKeyAndNamesIt) {
+  auto v = ParseJson("{\"a\": 1,\n \"a\": 2}");
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(v.error().message().find("the key `a` appears twice"),
+            std::string::npos)
+      << v.error().message();
+  EXPECT_NE(v.error().message().find("line 2"), std::string::npos);
+}
+
+TEST(ParseJsonTest, SameKeyInSiblingObjectsIsFine) {
+  auto v = ParseJson(R"([{"a": 1}, {"a": 2, "b": {"a": 3}}])");
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+}
+
+TEST(ParseJsonTest, ReportsLineAndColumn) {
+  auto v = ParseJson("{\n  \"a\": tru\n}");
+  ASSERT_FALSE(v.has_value());
+  EXPECT_NE(v.error().message().find("line 2"), std::string::npos)
+      << v.error().message();
+}
+
+TEST(ParseJsonTest, RejectsTrailingData) {
+  EXPECT_FALSE(ParseJson("{} {}").has_value());
+  EXPECT_FALSE(ParseJson("").has_value());
+}
+
+TEST(ParseJsonTest, LimitsDepth) {
+  std::string deep(40, '[');
+  deep += std::string(40, ']');
+  EXPECT_FALSE(ParseJson(deep).has_value());
+  EXPECT_TRUE(ParseJson(deep, JsonLimits{.max_depth = 64}).has_value());
+}
+
+TEST(ParseJsonTest, RejectsInvalidUtf8) {
+  EXPECT_FALSE(ParseJson("\"\xff\"").has_value());
+}
+
+TEST(JsonWriterTest, WritesNestedValues) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("a");
+  w.BeginArray();
+  w.Int(-3);
+  w.Bool(true);
+  w.Null();
+  w.StringOrNull("");
+  w.StringOrNull("x");
+  w.EndArray();
+  w.Key("b");
+  w.BeginObject();
+  w.EndObject();
+  w.Key("c");
+  w.String("q\"\\\n\x01");
+  w.EndObject();
+  EXPECT_EQ(out,
+            R"({"a":[-3,true,null,null,"x"],"b":{},"c":"q\"\\\n\u0001"})");
+}
+
+TEST(JsonWriterTest, OutputParsesBack) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray();
+  w.String("tab\there \xc3\xa9");
+  w.EndArray();
+  auto v = ParseJson(out);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->as_array()[0].as_string(), "tab\there \xc3\xa9");
+}
+
+}  // namespace
+}  // namespace evidex
