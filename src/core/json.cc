@@ -2,7 +2,10 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
+#include <cassert>
 #include <charconv>
+#include <string>
+#include <vector>
 
 namespace evidex {
 namespace {
@@ -18,6 +21,7 @@ class StrictHandler {
   static constexpr std::size_t max_string_size = bj::string::max_size();
 
   bj::value_stack st;
+  bool allow_duplicate_keys = false;
   std::string duplicate_key;
 
   bool on_document_begin(bj::error_code&) {
@@ -40,11 +44,15 @@ class StrictHandler {
     return true;
   }
   bool on_key_part(bj::string_view s, std::size_t, bj::error_code&) {
-    key_.append(s.data(), s.size());
+    if (!allow_duplicate_keys) key_.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
   bool on_key(bj::string_view s, std::size_t, bj::error_code& ec) {
+    if (allow_duplicate_keys) {
+      st.push_key(s);
+      return true;
+    }
     key_.append(s.data(), s.size());
     std::vector<std::string>& seen = keys_.back();
     for (const std::string& k : seen) {
@@ -116,6 +124,7 @@ Result<boost::json::value> ParseJson(std::string_view text,
   bj::parse_options options;
   options.max_depth = limits.max_depth;
   bj::basic_parser<StrictHandler> parser(options);
+  parser.handler().allow_duplicate_keys = limits.allow_duplicate_keys;
   bj::error_code ec;
   std::size_t used =
       parser.write_some(false, text.data(), text.size(), ec);
@@ -176,30 +185,34 @@ void JsonWriter::Separate() {
     after_key_ = false;
     return;
   }
-  if (has_element_.empty()) return;
-  if (has_element_.back()) out_.push_back(',');
-  has_element_.back() = true;
+  if (depth_ == 0) return;
+  if (has_element_[depth_ - 1]) out_.push_back(',');
+  has_element_[depth_ - 1] = true;
 }
 
 void JsonWriter::BeginObject() {
   Separate();
   out_.push_back('{');
-  has_element_.push_back(false);
+  assert(depth_ < kMaxDepth);
+  has_element_[depth_++] = false;
 }
 
 void JsonWriter::EndObject() {
-  has_element_.pop_back();
+  assert(depth_ > 0);
+  --depth_;
   out_.push_back('}');
 }
 
 void JsonWriter::BeginArray() {
   Separate();
   out_.push_back('[');
-  has_element_.push_back(false);
+  assert(depth_ < kMaxDepth);
+  has_element_[depth_++] = false;
 }
 
 void JsonWriter::EndArray() {
-  has_element_.pop_back();
+  assert(depth_ > 0);
+  --depth_;
   out_.push_back(']');
 }
 

@@ -1,21 +1,22 @@
 // JSON at the edge: a strict parser and a fast writer.
 //
 // ParseJson accepts exactly RFC 8259 JSON in UTF-8 (no comments, no trailing commas, no invalid
-// UTF-8), rejects objects that repeat a key (two parsers could disagree on which value counts),
-// and limits nesting depth. Errors say where: "line L, column C". The result is a
+// UTF-8), by default rejects objects that repeat a key (two parsers could disagree on which value
+// counts), and limits nesting depth. Errors say where: "line L, column C". The result is a
 // boost::json::value; callers walk it with the helpers of their own layer.
 //
 // JsonWriter builds compact JSON text into a string without intermediate values. It is for
-// output the program controls; it escapes strings but does not check that keys are unique.
+// output the program controls; it escapes strings but does not check that keys are unique, and
+// it nests at most 64 containers deep.
 //
 // Both are thread-compatible: one instance per thread.
 #ifndef EVIDEX_CORE_JSON_H_
 #define EVIDEX_CORE_JSON_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -25,10 +26,12 @@ namespace evidex {
 
 struct JsonLimits {
   std::size_t max_depth = 32;
+  // RFC 8259 allows repeated keys (the last one counts); evidex's own inputs refuse them.
+  bool allow_duplicate_keys = false;
 };
 
 // Parses `text` as one JSON document. Fails with kInvalidArgument naming the line and column of
-// the first problem (syntax, invalid UTF-8, duplicate key, too deep).
+// the first problem (syntax, invalid UTF-8, duplicate key unless allowed, too deep).
 Result<boost::json::value> ParseJson(std::string_view text,
                                      JsonLimits limits = {});
 
@@ -56,9 +59,12 @@ class JsonWriter {
  private:
   void Separate();
 
+  static constexpr std::size_t kMaxDepth = 64;
+
   std::string& out_;
-  // One bit per open container: whether it already holds an element.
-  std::vector<bool> has_element_;
+  // Per open container: whether it already holds an element.
+  std::array<bool, kMaxDepth> has_element_{};
+  std::size_t depth_ = 0;
   bool after_key_ = false;
 };
 

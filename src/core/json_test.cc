@@ -22,6 +22,13 @@ TEST(ParseJsonTest, RejectsDuplicateKeyAndNamesIt) {
   EXPECT_NE(v.error().message().find("line 2"), std::string::npos);
 }
 
+TEST(ParseJsonTest, DuplicateKeysWhenAllowedKeepTheLast) {
+  auto v = ParseJson(R"({"a": 1, "a": 2})", JsonLimits{.allow_duplicate_keys = true});
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+  EXPECT_EQ(v->as_object().size(), 1u);
+  EXPECT_EQ(v->at("a").as_int64(), 2);
+}
+
 TEST(ParseJsonTest, SameKeyInSiblingObjectsIsFine) {
   auto v = ParseJson(R"([{"a": 1}, {"a": 2, "b": {"a": 3}}])");
   ASSERT_TRUE(v.has_value()) << v.error().ToString();

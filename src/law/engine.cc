@@ -57,6 +57,11 @@ class Evaluator {
     }
   }
 
+  // Whether the rule's scope (or its `when`) holds. Results that do not depend on the channel's
+  // addressee are remembered for the rest of the decision: many rules concern several channels.
+  bool Scope(const Rule& rule) const { return Remembered(rule.scope, rule.index * 2); }
+  bool When(const Rule& rule) const { return Remembered(rule.when, rule.index * 2 + 1); }
+
   std::optional<StateCode> StateIn(Slot slot) const {
     const SlotFacts& f = slots_[static_cast<std::size_t>(slot)];
     return f.present ? std::optional<StateCode>(f.code) : std::nullopt;
@@ -105,10 +110,19 @@ class Evaluator {
  private:
   const SlotFacts& Facts(Slot s) const { return slots_[static_cast<std::size_t>(s)]; }
 
+  bool Remembered(const Condition& c, std::size_t key) const {
+    if (c.trivial) return true;
+    if (c.uses_addressee) return Holds(c);
+    std::int8_t& m = memo_[key];
+    if (m == 0) m = Holds(c) ? 1 : -1;
+    return m > 0;
+  }
+
   const Registry& registry_;
   const Query& query_;
   std::uint8_t facts_ = 0;
   std::array<SlotFacts, kSlotCount> slots_{};
+  mutable std::array<std::int8_t, 2 * kMaxRules> memo_{};  // 0 unknown, 1 holds, -1 fails
 };
 
 bool SameValue(const Rule& a, const Rule& b) {
@@ -133,10 +147,10 @@ bool Concerns(const Rule& rule, std::uint8_t procedure) {
 // same procedure and whose condition holds overrides it.
 bool Applies(const LawBook& book, const Evaluator& ev, const Rule& rule,
              std::uint8_t procedure) {
-  if (!ev.Holds(rule.scope) || !ev.Holds(rule.when)) return false;
+  if (!ev.Scope(rule) || !ev.When(rule)) return false;
   for (RuleIndex o : book.overridden_by[rule.index]) {
     const Rule& special = book.rules[o];
-    if (Concerns(special, procedure) && ev.Holds(special.scope) && ev.Holds(special.when)) {
+    if (Concerns(special, procedure) && ev.Scope(special) && ev.When(special)) {
       return false;
     }
   }
@@ -176,9 +190,9 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
     RuleSet reasons;
     for (std::size_t i = k; i < rules.size(); ++i) {
       const Rule& rule = book.rules[rules[i]];
-      if (!ev.Holds(rule.scope)) continue;
-      if ((rule.decides == Decides::kRequires && !ev.Holds(rule.when)) ||
-          (rule.decides == Decides::kExcludes && ev.Holds(rule.when))) {
+      if (!ev.Scope(rule)) continue;
+      if ((rule.decides == Decides::kRequires && !ev.When(rule)) ||
+          (rule.decides == Decides::kExcludes && ev.When(rule))) {
         reasons.Add(rule.index);
       }
     }
@@ -198,7 +212,7 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
       const Rule& rule = book.rules[rules[i]];
       if (rule.decides == Decides::kExcludes) continue;
       if (rule.decides == Decides::kRequires) {
-        if (ev.Holds(rule.scope)) out.rules.Add(rule.index);
+        if (ev.Scope(rule)) out.rules.Add(rule.index);
         continue;
       }
       if (!Applies(book, ev, rule, p)) continue;

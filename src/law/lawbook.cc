@@ -240,6 +240,7 @@ Result<Condition> ParseCondition(const Reader& r, const LawBook& book,
     }
   }
   if (c.facts_true & c.facts_false) return Err(r.Fail(t, "a fact is required both true and false"));
+  c.trivial = t.empty();
   return c;
 }
 
@@ -452,6 +453,7 @@ Status LoadRules(const Reader& r, const toml::table& root, LawBook& book,
       const toml::table* wt = w->as_table();
       if (wt == nullptr) return r.Fail(*w, what + ": `" + key + "` must be a table");
       EVIDEX_ASSIGN_OR_RETURN(Condition c, ParseCondition(r, book, *wt, 0));
+      c.uses_addressee = MentionsSlot(c, Slot::kAddressee);
       (std::string_view(key) == "scope" ? rule.scope : rule.when) = std::move(c);
     }
     if ((rule.decides == Decides::kRequires || rule.decides == Decides::kExcludes) &&
@@ -459,7 +461,7 @@ Status LoadRules(const Reader& r, const toml::table& root, LawBook& book,
       return r.Fail(rn, what + ": a `" + decides + "` rule needs a `when` (`{}` for always)");
     }
     if (rule.decides == Decides::kAddressee &&
-        (MentionsSlot(rule.when, Slot::kAddressee) || MentionsSlot(rule.scope, Slot::kAddressee))) {
+        (rule.when.uses_addressee || rule.scope.uses_addressee)) {
       return r.Fail(rn, what + ": an addressee rule cannot depend on the addressee");
     }
     if (!rule.overrides.empty() &&

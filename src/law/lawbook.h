@@ -87,6 +87,9 @@ struct Condition {
   std::vector<Slot> present;                     // the slot has a State
   std::vector<Condition> any_of;   // at least one holds (if any are given)
   std::vector<Condition> none_of;  // none holds
+  // Derived when loaded, so that the engine can skip or remember evaluations:
+  bool trivial = true;          // no constraint at all: always holds
+  bool uses_addressee = false;  // depends on the channel's addressee slot
 };
 
 struct Notification {
