@@ -1,5 +1,6 @@
-// Benchmarks of the law engine: Decide on typical queries, and the whole JSON-in, JSON-out path of
-// `evidex route`. Run a Release build: build/release/bench/law_bench (see docs/PERFORMANCE.md).
+// Benchmarks of the law engine: Decide on typical queries, and the whole
+// JSON-in, JSON-out path of `evidex route`. Run a Release build:
+// build/release/bench/law_bench (see docs/PERFORMANCE.md).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -36,11 +37,14 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// Typical queries: the shipped examples, and an emergency traffic-data order between Member States.
+// Typical queries: the shipped examples, and an emergency traffic-data order
+// between Member States.
 const std::vector<std::string>& QueryTexts() {
   static const std::vector<std::string> texts = {
-      ReadFile(std::string(EVIDEX_SOURCE_DIR) + "/examples/route-fr-ie-subscriber.json"),
-      ReadFile(std::string(EVIDEX_SOURCE_DIR) + "/examples/route-protocol-parties.json"),
+      ReadFile(std::string(EVIDEX_SOURCE_DIR) +
+               "/examples/route-fr-ie-subscriber.json"),
+      ReadFile(std::string(EVIDEX_SOURCE_DIR) +
+               "/examples/route-protocol-parties.json"),
       R"({"as_of": "2026-11-29", "issuing_state": "DE",
           "addressee": {"kind": "service_provider", "established_in": "US",
                         "legal_representative_in": "NL", "offers_services_in": ["DE"]},
@@ -87,7 +91,8 @@ void BM_ParseQuery(benchmark::State& state) {
   const std::vector<std::string>& texts = QueryTexts();
   std::size_t i = 0;
   for (auto _ : state) {
-    auto q = ParseQuery(texts[i++ % texts.size()], law.book, law.registry, Date{20786});
+    auto q = ParseQuery(texts[i++ % texts.size()], law.book, law.registry,
+                        Date{20786});
     benchmark::DoNotOptimize(q);
   }
 }
@@ -96,7 +101,8 @@ BENCHMARK(BM_ParseQuery);
 void BM_DecisionToJson(benchmark::State& state) {
   const Law& law = TheLaw();
   std::vector<Decision> decisions;
-  for (const Query& q : ParsedQueries()) decisions.push_back(Decide(law.book, law.registry, q));
+  for (const Query& q : ParsedQueries())
+    decisions.push_back(Decide(law.book, law.registry, q));
   std::size_t i = 0;
   std::string out;
   for (auto _ : state) {
@@ -114,12 +120,14 @@ void BM_RouteJsonRoundTrip(benchmark::State& state) {
   std::size_t i = 0;
   std::string out;
   for (auto _ : state) {
-    auto q = ParseQuery(texts[i++ % texts.size()], law.book, law.registry, Date{20786});
+    auto q = ParseQuery(texts[i++ % texts.size()], law.book, law.registry,
+                        Date{20786});
     out.clear();
     AppendDecisionJson(law.book, Decide(law.book, law.registry, *q), out);
     benchmark::DoNotOptimize(out);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * out.size()));
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * out.size()));
 }
 BENCHMARK(BM_RouteJsonRoundTrip);
 

@@ -16,7 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads at most `limit` + 1 bytes, so that an oversized input is recognised without reading it all.
+// Reads at most `limit` + 1 bytes, so that an oversized input is recognised
+// without reading it all.
 std::string ReadBounded(std::istream& in, std::size_t limit) {
   std::string text(limit + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -29,7 +30,8 @@ Result<std::string> ReadFile(const fs::path& path, std::size_t limit) {
   if (!f) return Err(NotFoundError("cannot read `" + path.string() + "`"));
   std::string text = ReadBounded(f, limit);
   if (text.size() > limit) {
-    return Err(ResourceExhaustedError("`" + path.string() + "` is larger than " +
+    return Err(ResourceExhaustedError("`" + path.string() +
+                                      "` is larger than " +
                                       std::to_string(limit) + " bytes"));
   }
   return text;
@@ -43,14 +45,16 @@ Result<std::vector<law::SourceFile>> ReadLawDir(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir / "rules", ec)) {
     if (e.path().extension() == ".toml") rules.push_back(e.path());
   }
-  if (ec) return Err(NotFoundError("cannot list `" + (dir / "rules").string() + "`"));
+  if (ec)
+    return Err(NotFoundError("cannot list `" + (dir / "rules").string() + "`"));
   std::sort(rules.begin(), rules.end());
   for (const fs::path& p : rules) {
     EVIDEX_ASSIGN_OR_RETURN(std::string text, ReadFile(p, kMaxLawFile));
     files.push_back({"law/rules/" + p.filename().string(), std::move(text)});
   }
   for (const char* name : {"registry/states.json", "registry/iso3166-1.txt"}) {
-    EVIDEX_ASSIGN_OR_RETURN(std::string text, ReadFile(dir / name, kMaxLawFile));
+    EVIDEX_ASSIGN_OR_RETURN(std::string text,
+                            ReadFile(dir / name, kMaxLawFile));
     files.push_back({std::string("law/") + name, std::move(text)});
   }
   return files;
@@ -72,7 +76,8 @@ int RunRoute(const RouteOptions& options, std::istream& in, std::ostream& out,
     loaded = law::LoadLaw(*files);
   }
   if (!loaded) {
-    err << "evidex route: the law does not load: " << loaded.error().message() << "\n";
+    err << "evidex route: the law does not load: " << loaded.error().message()
+        << "\n";
     return 1;
   }
 
@@ -87,7 +92,8 @@ int RunRoute(const RouteOptions& options, std::istream& in, std::ostream& out,
     }
     text = std::move(*read);
   }
-  auto query = law::ParseQuery(text, loaded->book, loaded->registry, DateOf(clock.Now()));
+  auto query = law::ParseQuery(text, loaded->book, loaded->registry,
+                               DateOf(clock.Now()));
   if (!query) {
     err << "evidex route: invalid query: " << query.error().message() << "\n";
     return 2;

@@ -1,8 +1,8 @@
 // `evidex route FILE|-`: reads a routing query, prints the Decision as JSON.
 //
-// Exit codes: 0 when a decision is made (even with no open channel); 2 when the query is invalid
-// or unreadable, with one line on standard error naming the offending field; 1 when the law files
-// themselves fail to load.
+// Exit codes: 0 when a decision is made (even with no open channel); 2 when the
+// query is invalid or unreadable, with one line on standard error naming the
+// offending field; 1 when the law files themselves fail to load.
 #ifndef EVIDEX_CLI_ROUTE_H_
 #define EVIDEX_CLI_ROUTE_H_
 

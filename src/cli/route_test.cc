@@ -1,11 +1,11 @@
 #include "cli/route.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "core/json.h"
 
@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 class FixedClock final : public Clock {
  public:
   Instant Now() const override {
-    return std::chrono::sys_days(std::chrono::year(2026) / 11 / 29) + std::chrono::hours(12);
+    return std::chrono::sys_days(std::chrono::year(2026) / 11 / 29) +
+           std::chrono::hours(12);
   }
 };
 
@@ -35,7 +36,8 @@ Outcome Route(const RouteOptions& options, const std::string& stdin_text = "") {
   return {code, out.str(), err.str()};
 }
 
-const std::string kExample = std::string(EVIDEX_SOURCE_DIR) + "/examples/route-fr-ie-subscriber.json";
+const std::string kExample =
+    std::string(EVIDEX_SOURCE_DIR) + "/examples/route-fr-ie-subscriber.json";
 
 TEST(RouteCommandTest, PrintsTheDecisionForAFile) {
   Outcome r = Route({kExample, ""});
@@ -46,7 +48,8 @@ TEST(RouteCommandTest, PrintsTheDecisionForAFile) {
   auto d = ParseJson(r.out);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->at("as_of").as_string(), "2026-11-29");
-  EXPECT_EQ(d->at("channels").as_array()[0].at("procedure").as_string(), "eu2023-1543.epoc");
+  EXPECT_EQ(d->at("channels").as_array()[0].at("procedure").as_string(),
+            "eu2023-1543.epoc");
 }
 
 TEST(RouteCommandTest, ReadsStandardInputAndDefaultsAsOfToToday) {
@@ -80,14 +83,16 @@ TEST(RouteCommandTest, InvalidQueryExitsTwoWithOneLineNamingTheField) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty());
   EXPECT_EQ(r.err,
-            "evidex route: invalid query: field `issuing_state`: `France` is not an ISO 3166-1 "
+            "evidex route: invalid query: field `issuing_state`: `France` is "
+            "not an ISO 3166-1 "
             "alpha-2 code\n");
 }
 
 TEST(RouteCommandTest, MissingFileExitsTwo) {
   Outcome r = Route({"/nonexistent/query.json", ""});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("cannot read `/nonexistent/query.json`"), std::string::npos);
+  EXPECT_NE(r.err.find("cannot read `/nonexistent/query.json`"),
+            std::string::npos);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
 }
 
@@ -98,9 +103,11 @@ TEST(RouteCommandTest, OversizedInputExitsTwo) {
 }
 
 fs::path CopyLaw() {
-  fs::path dir = fs::temp_directory_path() / ("evidex-law-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("evidex-law-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  fs::copy(fs::path(EVIDEX_SOURCE_DIR) / "law", dir, fs::copy_options::recursive);
+  fs::copy(fs::path(EVIDEX_SOURCE_DIR) / "law", dir,
+           fs::copy_options::recursive);
   return dir;
 }
 
@@ -121,13 +128,15 @@ TEST(RouteCommandTest, LoadsTheLawFromADirectory) {
   std::ofstream(eu) << s;
   Outcome edited = Route({kExample, dir.string()});
   EXPECT_EQ(edited.code, 0);
-  EXPECT_NE(edited.out.find("\"response_deadline\":\"P12D\""), std::string::npos);
+  EXPECT_NE(edited.out.find("\"response_deadline\":\"P12D\""),
+            std::string::npos);
 
   // A broken rule file stops with the file and line, exit 1.
   std::ofstream(eu) << "instrument = \"eu2023-1543\"\n[[rule]\n";
   Outcome broken = Route({kExample, dir.string()});
   EXPECT_EQ(broken.code, 1);
-  EXPECT_NE(broken.err.find("law/rules/eu2023-1543.toml:2:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("law/rules/eu2023-1543.toml:2:"), std::string::npos)
+      << broken.err;
   fs::remove_all(dir);
 }
 

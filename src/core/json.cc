@@ -119,20 +119,18 @@ std::string Where(std::string_view text, std::size_t offset) {
 
 }  // namespace
 
-Result<boost::json::value> ParseJson(std::string_view text,
-                                     JsonLimits limits) {
+Result<boost::json::value> ParseJson(std::string_view text, JsonLimits limits) {
   bj::parse_options options;
   options.max_depth = limits.max_depth;
   bj::basic_parser<StrictHandler> parser(options);
   parser.handler().allow_duplicate_keys = limits.allow_duplicate_keys;
   bj::error_code ec;
-  std::size_t used =
-      parser.write_some(false, text.data(), text.size(), ec);
+  std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && used != text.size()) ec = bj::error::extra_data;
   if (ec) {
     const std::string& dup = parser.handler().duplicate_key;
-    std::string problem = dup.empty() ? ec.message()
-                                      : "the key `" + dup + "` appears twice";
+    std::string problem =
+        dup.empty() ? ec.message() : "the key `" + dup + "` appears twice";
     return Err(InvalidArgumentError("malformed JSON at " + Where(text, used) +
                                     ": " + problem));
   }

@@ -1,12 +1,14 @@
-// libFuzzer target: ParseJson must never crash, and what it accepts must survive a write and
-// re-parse (the writer escapes every string the parser hands back).
+// libFuzzer target: ParseJson must never crash, and what it accepts must
+// survive a write and re-parse (the writer escapes every string the parser
+// hands back).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "core/json.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto parsed = evidex::ParseJson(text);
   if (parsed.has_value() && parsed->is_object()) {

@@ -23,7 +23,8 @@ TEST(ParseJsonTest, RejectsDuplicateKeyAndNamesIt) {
 }
 
 TEST(ParseJsonTest, DuplicateKeysWhenAllowedKeepTheLast) {
-  auto v = ParseJson(R"({"a": 1, "a": 2})", JsonLimits{.allow_duplicate_keys = true});
+  auto v = ParseJson(R"({"a": 1, "a": 2})",
+                     JsonLimits{.allow_duplicate_keys = true});
   ASSERT_TRUE(v.has_value()) << v.error().ToString();
   EXPECT_EQ(v->as_object().size(), 1u);
   EXPECT_EQ(v->at("a").as_int64(), 2);
@@ -75,8 +76,7 @@ TEST(JsonWriterTest, WritesNestedValues) {
   w.Key("c");
   w.String("q\"\\\n\x01");
   w.EndObject();
-  EXPECT_EQ(out,
-            R"({"a":[-3,true,null,null,"x"],"b":{},"c":"q\"\\\n\u0001"})");
+  EXPECT_EQ(out, R"({"a":[-3,true,null,null,"x"],"b":{},"c":"q\"\\\n\u0001"})");
 }
 
 TEST(JsonWriterTest, OutputParsesBack) {

@@ -1,32 +1,33 @@
 // Status and Result<T>: the one error vocabulary of evidex.
 //
-// A Status is either OK or carries a code from a small closed set and a one-line message. The
-// message is lowercase, names domain concepts and puts user input in backticks; it never holds a
-// secret. Result<T> is a value or the Status that explains why there is none.
+// A Status is either OK or carries a code from a small closed set and a
+// one-line message. The message is lowercase, names domain concepts and puts
+// user input in backticks; it never holds a secret. Result<T> is a value or the
+// Status that explains why there is none.
 //
 // Codes, and whether a caller should retry:
-//   kInvalidArgument     the input is malformed or violates a rule (do not retry unchanged)
-//   kNotFound            the thing named does not exist, or is not visible to the caller
-//   kAlreadyExists       a create collided with an existing thing
-//   kFailedPrecondition  the system is not in a state where this is allowed (no retry until it is)
-//   kConflict            a concurrent change won; re-read and retry
-//   kUnauthenticated     no valid credentials
+//   kInvalidArgument     the input is malformed or violates a rule (do not
+//   retry unchanged) kNotFound            the thing named does not exist, or is
+//   not visible to the caller kAlreadyExists       a create collided with an
+//   existing thing kFailedPrecondition  the system is not in a state where this
+//   is allowed (no retry until it is) kConflict            a concurrent change
+//   won; re-read and retry kUnauthenticated     no valid credentials
 //   kPermissionDenied    valid credentials, not allowed
-//   kResourceExhausted   a limit was reached (size, rate, quota); retry later or with less
-//   kDataLoss            stored data is corrupt; never retry, raise an alarm
-//   kUnavailable         a transient failure (I/O, network); retry with backoff
-//   kInternal            a bug: an invariant did not hold
+//   kResourceExhausted   a limit was reached (size, rate, quota); retry later
+//   or with less kDataLoss            stored data is corrupt; never retry,
+//   raise an alarm kUnavailable         a transient failure (I/O, network);
+//   retry with backoff kInternal            a bug: an invariant did not hold
 //
-// The mapping of codes to HTTP statuses and problem+json lives in exactly one place, at the API
-// edge. Status and Result are values; they are thread-compatible (no shared state).
+// The mapping of codes to HTTP statuses and problem+json lives in exactly one
+// place, at the API edge. Status and Result are values; they are
+// thread-compatible (no shared state).
 #ifndef EVIDEX_CORE_STATUS_H_
 #define EVIDEX_CORE_STATUS_H_
 
 #include <string>
 #include <string_view>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace evidex {
 
@@ -118,24 +119,26 @@ struct ErrorReturn {
 #define EVIDEX_CONCAT_INNER_(a, b) a##b
 #define EVIDEX_CONCAT_(a, b) EVIDEX_CONCAT_INNER_(a, b)
 
-// Returns from the enclosing function (which returns Status or Result<T>) if `expr`, a Status,
-// is not OK.
-#define EVIDEX_RETURN_IF_ERROR(expr)                                  \
-  do {                                                                \
-    ::evidex::Status evidex_status_ = (expr);                         \
-    if (!evidex_status_.ok()) {                                       \
+// Returns from the enclosing function (which returns Status or Result<T>) if
+// `expr`, a Status, is not OK.
+#define EVIDEX_RETURN_IF_ERROR(expr)                                     \
+  do {                                                                   \
+    ::evidex::Status evidex_status_ = (expr);                            \
+    if (!evidex_status_.ok()) {                                          \
       return ::evidex::internal::ErrorReturn{std::move(evidex_status_)}; \
-    }                                                                 \
+    }                                                                    \
   } while (0)
 
-// `lhs = value of expr` if expr (a Result) holds a value; returns its Status otherwise.
-#define EVIDEX_ASSIGN_OR_RETURN(lhs, expr) \
-  EVIDEX_ASSIGN_OR_RETURN_IMPL_(EVIDEX_CONCAT_(evidex_result_, __LINE__), lhs, expr)
-#define EVIDEX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)      \
-  auto tmp = (expr);                                       \
-  if (!tmp.has_value()) {                                  \
+// `lhs = value of expr` if expr (a Result) holds a value; returns its Status
+// otherwise.
+#define EVIDEX_ASSIGN_OR_RETURN(lhs, expr)                                     \
+  EVIDEX_ASSIGN_OR_RETURN_IMPL_(EVIDEX_CONCAT_(evidex_result_, __LINE__), lhs, \
+                                expr)
+#define EVIDEX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)               \
+  auto tmp = (expr);                                                \
+  if (!tmp.has_value()) {                                           \
     return ::evidex::internal::ErrorReturn{std::move(tmp).error()}; \
-  }                                                        \
+  }                                                                 \
   lhs = std::move(tmp).value()
 
 #endif  // EVIDEX_CORE_STATUS_H_

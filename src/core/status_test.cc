@@ -6,7 +6,8 @@ namespace evidex {
 namespace {
 
 Result<int> Half(int v) {
-  if (v % 2 != 0) return Err(InvalidArgumentError("`" + std::to_string(v) + "` is odd"));
+  if (v % 2 != 0)
+    return Err(InvalidArgumentError("`" + std::to_string(v) + "` is odd"));
   return v / 2;
 }
 

@@ -17,8 +17,9 @@ TEST(DateTest, ParsesAndFormats) {
 }
 
 TEST(DateTest, RejectsMalformedAndImpossibleDays) {
-  for (const char* bad : {"2026-1-29", "2026/11/29", "2025-02-29", "2026-13-01",
-                          "2026-11-29T00:00:00Z", "", "+026-11-29", "1899-12-31"}) {
+  for (const char* bad :
+       {"2026-1-29", "2026/11/29", "2025-02-29", "2026-13-01",
+        "2026-11-29T00:00:00Z", "", "+026-11-29", "1899-12-31"}) {
     auto d = ParseDate(bad);
     ASSERT_FALSE(d.has_value()) << bad;
     EXPECT_EQ(d.error().code(), StatusCode::kInvalidArgument);
@@ -49,14 +50,16 @@ TEST(DurationTest, ParsesLegalDeadlines) {
 }
 
 TEST(DurationTest, RefusesCalendarUnitsAndJunk) {
-  for (const char* bad : {"P1M", "P1Y", "P", "PT", "10D", "P10", "PT8D", "P1.5D",
-                          "PD", "PT8H8H", "P1DT", "P1D2W", "P9999999999D"}) {
+  for (const char* bad :
+       {"P1M", "P1Y", "P", "PT", "10D", "P10", "PT8D", "P1.5D", "PD", "PT8H8H",
+        "P1DT", "P1D2W", "P9999999999D"}) {
     auto r = ParseDurationSeconds(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
   }
-  EXPECT_NE(ParseDurationSeconds("P1M").error().message().find("no fixed length"),
-            std::string::npos);
+  EXPECT_NE(
+      ParseDurationSeconds("P1M").error().message().find("no fixed length"),
+      std::string::npos);
 }
 
 }  // namespace

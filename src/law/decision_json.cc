@@ -17,7 +17,8 @@ void WriteStateOrNull(JsonWriter& w, std::optional<StateCode> code) {
   }
 }
 
-// A rule as {"rule", "cite", "text"}: the form of reasons, preconditions and duties.
+// A rule as {"rule", "cite", "text"}: the form of reasons, preconditions and
+// duties.
 void WriteRuleRef(JsonWriter& w, const Rule& rule) {
   w.BeginObject();
   w.Key("rule");
@@ -46,7 +47,9 @@ void WriteDuration(JsonWriter& w, const Rule* rule) {
 }
 
 void WriteChannel(JsonWriter& w, const LawBook& book, const ChannelOutcome& c) {
-  const auto value = [&](Decides d) { return c.values[static_cast<std::size_t>(d)]; };
+  const auto value = [&](Decides d) {
+    return c.values[static_cast<std::size_t>(d)];
+  };
   w.BeginObject();
   w.Key("procedure");
   w.String(book.procedures[c.procedure].id);
@@ -83,7 +86,8 @@ void WriteChannel(JsonWriter& w, const LawBook& book, const ChannelOutcome& c) {
     if (r.decides != Decides::kNotification || r.removes) return;
     w.BeginObject();
     w.Key("state");
-    WriteStateOrNull(w, c.slot_states[static_cast<std::size_t>(r.notification.state)]);
+    WriteStateOrNull(
+        w, c.slot_states[static_cast<std::size_t>(r.notification.state)]);
     w.Key("role");
     w.String(kNotifiedRoles.Name(r.notification.role));
     w.Key("objection_window");
@@ -120,7 +124,8 @@ void WriteChannel(JsonWriter& w, const LawBook& book, const ChannelOutcome& c) {
 
 }  // namespace
 
-void AppendDecisionJson(const LawBook& book, const Decision& decision, std::string& out) {
+void AppendDecisionJson(const LawBook& book, const Decision& decision,
+                        std::string& out) {
   JsonWriter w(out);
   w.BeginObject();
   w.Key("as_of");

@@ -1,4 +1,5 @@
-// The Decision as JSON, in the shape `evidex route` promises (docs/formats/route-decision.md).
+// The Decision as JSON, in the shape `evidex route` promises
+// (docs/formats/route-decision.md).
 #ifndef EVIDEX_LAW_DECISION_JSON_H_
 #define EVIDEX_LAW_DECISION_JSON_H_
 
@@ -9,8 +10,10 @@
 
 namespace evidex::law {
 
-// Appends the decision to `out` as one line of compact JSON (no trailing newline).
-void AppendDecisionJson(const LawBook& book, const Decision& decision, std::string& out);
+// Appends the decision to `out` as one line of compact JSON (no trailing
+// newline).
+void AppendDecisionJson(const LawBook& book, const Decision& decision,
+                        std::string& out);
 
 }  // namespace evidex::law
 

@@ -13,18 +13,22 @@ struct SlotFacts {
   bool present = false;
   StateCode code = 0;
   std::uint8_t bound = 0;  // bit per Instrument in force for the State on as_of
-  std::uint64_t made = 0;  // bit per declaration or reservation in effect on as_of
+  std::uint64_t made =
+      0;  // bit per declaration or reservation in effect on as_of
 };
 
 class Evaluator {
  public:
-  Evaluator(const Registry& registry, const Query& query) : registry_(registry), query_(query) {
+  Evaluator(const Registry& registry, const Query& query)
+      : registry_(registry), query_(query) {
     if (query.emergency) facts_ |= Bit(Fact::kEmergency);
-    if (query.via_information_system) facts_ |= Bit(Fact::kViaInformationSystem);
+    if (query.via_information_system)
+      facts_ |= Bit(Fact::kViaInformationSystem);
     if (query.committed_in_issuing_state.value_or(false)) {
       facts_ |= Bit(Fact::kCommittedInIssuingState);
     }
-    if (std::find(query.offers_services_in.begin(), query.offers_services_in.end(),
+    if (std::find(query.offers_services_in.begin(),
+                  query.offers_services_in.end(),
                   query.issuing_state) != query.offers_services_in.end()) {
       facts_ |= Bit(Fact::kOffersServicesInIssuingState);
     }
@@ -53,14 +57,20 @@ class Evaluator {
       }
     }
     for (const MadeEntry& m : rec->made) {
-      if (!m.from || *m.from <= query_.as_of) f.made |= std::uint64_t{1} << m.declaration;
+      if (!m.from || *m.from <= query_.as_of)
+        f.made |= std::uint64_t{1} << m.declaration;
     }
   }
 
-  // Whether the rule's scope (or its `when`) holds. Results that do not depend on the channel's
-  // addressee are remembered for the rest of the decision: many rules concern several channels.
-  bool Scope(const Rule& rule) const { return Remembered(rule.scope, rule.index * 2); }
-  bool When(const Rule& rule) const { return Remembered(rule.when, rule.index * 2 + 1); }
+  // Whether the rule's scope (or its `when`) holds. Results that do not depend
+  // on the channel's addressee are remembered for the rest of the decision:
+  // many rules concern several channels.
+  bool Scope(const Rule& rule) const {
+    return Remembered(rule.scope, rule.index * 2);
+  }
+  bool When(const Rule& rule) const {
+    return Remembered(rule.when, rule.index * 2 + 1);
+  }
 
   std::optional<StateCode> StateIn(Slot slot) const {
     const SlotFacts& f = slots_[static_cast<std::size_t>(slot)];
@@ -68,15 +78,22 @@ class Evaluator {
   }
 
   bool Holds(const Condition& c) const {
-    if ((facts_ & c.facts_true) != c.facts_true || (facts_ & c.facts_false) != 0) return false;
-    if (c.measure_any != 0 && (c.measure_any & Bit(query_.measure)) == 0) return false;
-    if (c.kind_any != 0 && (c.kind_any & Bit(query_.addressee_kind)) == 0) return false;
+    if ((facts_ & c.facts_true) != c.facts_true ||
+        (facts_ & c.facts_false) != 0)
+      return false;
+    if (c.measure_any != 0 && (c.measure_any & Bit(query_.measure)) == 0)
+      return false;
+    if (c.kind_any != 0 && (c.kind_any & Bit(query_.addressee_kind)) == 0)
+      return false;
     if (c.data_any != 0 && (c.data_any & query_.data) == 0) return false;
     if (c.data_only != 0 && (query_.data & ~c.data_only) != 0) return false;
     if ((query_.data & c.data_none) != 0) return false;
-    if (c.category_any != 0 && (c.category_any & query_.offence_categories) == 0) return false;
+    if (c.category_any != 0 &&
+        (c.category_any & query_.offence_categories) == 0)
+      return false;
     if (c.min_custodial_years >= 0 &&
-        !(query_.max_custodial_years && *query_.max_custodial_years >= c.min_custodial_years)) {
+        !(query_.max_custodial_years &&
+          *query_.max_custodial_years >= c.min_custodial_years)) {
       return false;
     }
     for (const SlotInstrument& b : c.bound) {
@@ -108,7 +125,9 @@ class Evaluator {
   }
 
  private:
-  const SlotFacts& Facts(Slot s) const { return slots_[static_cast<std::size_t>(s)]; }
+  const SlotFacts& Facts(Slot s) const {
+    return slots_[static_cast<std::size_t>(s)];
+  }
 
   bool Remembered(const Condition& c, std::size_t key) const {
     if (c.trivial) return true;
@@ -122,14 +141,16 @@ class Evaluator {
   const Query& query_;
   std::uint8_t facts_ = 0;
   std::array<SlotFacts, kSlotCount> slots_{};
-  mutable std::array<std::int8_t, 2 * kMaxRules> memo_{};  // 0 unknown, 1 holds, -1 fails
+  mutable std::array<std::int8_t, 2 * kMaxRules>
+      memo_{};  // 0 unknown, 1 holds, -1 fails
 };
 
 bool SameValue(const Rule& a, const Rule& b) {
   if (a.removes || b.removes) return a.removes == b.removes;
   switch (a.decides) {
     case Decides::kAddressee:
-      return a.addressee_role == b.addressee_role && a.addressee_state == b.addressee_state;
+      return a.addressee_role == b.addressee_role &&
+             a.addressee_state == b.addressee_state;
     case Decides::kIssuingAuthorities:
     case Decides::kValidatingAuthorities:
       return a.authorities == b.authorities;
@@ -143,8 +164,8 @@ bool Concerns(const Rule& rule, std::uint8_t procedure) {
          rule.procedures.end();
 }
 
-// A rule applies to a procedure when its condition holds and no special rule that concerns the
-// same procedure and whose condition holds overrides it.
+// A rule applies to a procedure when its condition holds and no special rule
+// that concerns the same procedure and whose condition holds overrides it.
 bool Applies(const LawBook& book, const Evaluator& ev, const Rule& rule,
              std::uint8_t procedure) {
   if (!ev.Scope(rule) || !ev.When(rule)) return false;
@@ -159,7 +180,8 @@ bool Applies(const LawBook& book, const Evaluator& ev, const Rule& rule,
 
 }  // namespace
 
-Decision Decide(const LawBook& book, const Registry& registry, const Query& query) {
+Decision Decide(const LawBook& book, const Registry& registry,
+                const Query& query) {
   Decision d;
   d.as_of = query.as_of;
   d.emergency = query.emergency;
@@ -174,7 +196,9 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
     out.procedure = p;
 
     std::size_t k = 0;
-    for (; k < rules.size() && book.rules[rules[k]].decides == Decides::kAddressee; ++k) {
+    for (; k < rules.size() &&
+           book.rules[rules[k]].decides == Decides::kAddressee;
+         ++k) {
       const Rule& rule = book.rules[rules[k]];
       if (!Applies(book, ev, rule, p)) continue;
       if (out.addressee == nullptr) {
@@ -183,9 +207,10 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
         d.conflicts.push_back({p, out.addressee->index, rule.index});
       }
     }
-    ev.Resolve(Slot::kAddressee, out.addressee == nullptr
-                                     ? std::nullopt
-                                     : ev.StateIn(out.addressee->addressee_state));
+    ev.Resolve(Slot::kAddressee,
+               out.addressee == nullptr
+                   ? std::nullopt
+                   : ev.StateIn(out.addressee->addressee_state));
 
     RuleSet reasons;
     for (std::size_t i = k; i < rules.size(); ++i) {
@@ -207,7 +232,8 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
       out.rules.Add(out.addressee->index);
       out.addressee_state = ev.StateIn(Slot::kAddressee);
     }
-    for (std::size_t s = 0; s < kSlotCount; ++s) out.slot_states[s] = ev.StateIn(static_cast<Slot>(s));
+    for (std::size_t s = 0; s < kSlotCount; ++s)
+      out.slot_states[s] = ev.StateIn(static_cast<Slot>(s));
     for (std::size_t i = k; i < rules.size(); ++i) {
       const Rule& rule = book.rules[rules[i]];
       if (rule.decides == Decides::kExcludes) continue;
@@ -232,8 +258,9 @@ Decision Decide(const LawBook& book, const Registry& registry, const Query& quer
                    [&](const ChannelOutcome& a, const ChannelOutcome& b) {
                      const Procedure& pa = book.procedures[a.procedure];
                      const Procedure& pb = book.procedures[b.procedure];
-                     return query.emergency ? pa.emergency_priority < pb.emergency_priority
-                                            : pa.priority < pb.priority;
+                     return query.emergency
+                                ? pa.emergency_priority < pb.emergency_priority
+                                : pa.priority < pb.priority;
                    });
   return d;
 }

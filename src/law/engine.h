@@ -1,17 +1,24 @@
-// Decide: which lawful channels are open for a query, and why each other one is closed.
+// Decide: which lawful channels are open for a query, and why each other one is
+// closed.
 //
-// Decide is a pure function of the law book, the registry and the query: no I/O, no clock, no
-// global state; equal inputs give equal decisions. For every procedure the law book defines it
-// evaluates the rules that concern it (see docs/formats/law-rules.md):
-//   1. addressee rules choose who receives the order and in which State (the `addressee` slot);
-//   2. every `requires` rule whose condition fails, and every `excludes` rule whose condition
-//      holds, is a reason to close the channel; a closed channel lists all of its reasons;
-//   3. for an open channel, every other rule whose condition holds and that no applicable special
-//      rule overrides contributes its value: authorities, deadlines, notifications,
-//      preconditions, duties. Two applicable rules of equal standing that set one value
-//      differently are a conflict, reported in Decision::conflicts (never resolved silently).
-// Open channels are ordered by the procedure's priority (its emergency priority in an
-// emergency); closed ones follow the law book's order.
+// Decide is a pure function of the law book, the registry and the query: no
+// I/O, no clock, no global state; equal inputs give equal decisions. For every
+// procedure the law book defines it evaluates the rules that concern it (see
+// docs/formats/law-rules.md):
+//   1. addressee rules choose who receives the order and in which State (the
+//   `addressee` slot);
+//   2. every `requires` rule whose condition fails, and every `excludes` rule
+//   whose condition
+//      holds, is a reason to close the channel; a closed channel lists all of
+//      its reasons;
+//   3. for an open channel, every other rule whose condition holds and that no
+//   applicable special
+//      rule overrides contributes its value: authorities, deadlines,
+//      notifications, preconditions, duties. Two applicable rules of equal
+//      standing that set one value differently are a conflict, reported in
+//      Decision::conflicts (never resolved silently).
+// Open channels are ordered by the procedure's priority (its emergency priority
+// in an emergency); closed ones follow the law book's order.
 //
 // Thread-safe: Decide only reads its arguments.
 #ifndef EVIDEX_LAW_ENGINE_H_
@@ -38,7 +45,8 @@ struct ChannelOutcome {
   std::array<const Rule*, kDecidesCount> values{};
   // Open: the rules the channel rests on. Closed: the rules that close it.
   RuleSet rules;
-  // The State in each slot for this channel, to name the States that rules refer to.
+  // The State in each slot for this channel, to name the States that rules
+  // refer to.
   std::array<std::optional<StateCode>, kSlotCount> slot_states{};
 };
 
@@ -56,7 +64,8 @@ struct Decision {
   std::vector<Conflict> conflicts;
 };
 
-Decision Decide(const LawBook& book, const Registry& registry, const Query& query);
+Decision Decide(const LawBook& book, const Registry& registry,
+                const Query& query);
 
 }  // namespace evidex::law
 

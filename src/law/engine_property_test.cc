@@ -10,11 +10,12 @@ namespace {
 using testing::BuiltInLaw;
 using testing::Day;
 
-const char* const kStates[] = {"FR", "IE", "DE", "DK", "US", "JP", "AT", "XA", "XB"};
+const char* const kStates[] = {"FR", "IE", "DE", "DK", "US",
+                               "JP", "AT", "XA", "XB"};
 
 StateCode GenState() {
-  return ParseStateCode(*rc::gen::elementOf(std::vector<std::string>(std::begin(kStates),
-                                                                       std::end(kStates))))
+  return ParseStateCode(*rc::gen::elementOf(std::vector<std::string>(
+                            std::begin(kStates), std::end(kStates))))
       .value();
 }
 
@@ -34,7 +35,8 @@ StateRecord GenParty(const char* code) {
     if (pick == 2) r.in_force[i] = Day("2030-01-01");
   }
   for (std::size_t d = 0; d < book.declarations.size(); ++d) {
-    if (*rc::gen::inRange(0, 4) == 0) r.made.push_back({static_cast<std::uint8_t>(d), {}});
+    if (*rc::gen::inRange(0, 4) == 0)
+      r.made.push_back({static_cast<std::uint8_t>(d), {}});
   }
   return r;
 }
@@ -48,15 +50,19 @@ Query GenQuery() {
   q.established_in = GenState();
   q.designated_establishment_in = GenOptionalState();
   q.legal_representative_in = GenOptionalState();
-  if (*rc::gen::arbitrary<bool>()) q.offers_services_in = {GenState(), GenState()};
+  if (*rc::gen::arbitrary<bool>())
+    q.offers_services_in = {GenState(), GenState()};
   q.data = static_cast<std::uint8_t>(*rc::gen::inRange(1, 16));
-  q.measure = *rc::gen::element(Measure::kProduction, Measure::kPreservation,
-                                Measure::kRealTimeCollection, Measure::kInterception);
+  q.measure =
+      *rc::gen::element(Measure::kProduction, Measure::kPreservation,
+                        Measure::kRealTimeCollection, Measure::kInterception);
   q.emergency = *rc::gen::arbitrary<bool>();
-  if (*rc::gen::arbitrary<bool>()) q.max_custodial_years = *rc::gen::inRange(0, 12);
+  if (*rc::gen::arbitrary<bool>())
+    q.max_custodial_years = *rc::gen::inRange(0, 12);
   q.offence_categories = static_cast<std::uint8_t>(*rc::gen::inRange(0, 16));
   q.via_information_system = *rc::gen::arbitrary<bool>();
-  if (*rc::gen::arbitrary<bool>()) q.committed_in_issuing_state = *rc::gen::arbitrary<bool>();
+  if (*rc::gen::arbitrary<bool>())
+    q.committed_in_issuing_state = *rc::gen::arbitrary<bool>();
   q.person_resides_in = GenOptionalState();
   q.parties = {GenParty("XA"), GenParty("XB")};
   return q;
@@ -64,7 +70,8 @@ Query GenQuery() {
 
 std::set<std::string> Open(const Decision& d) {
   std::set<std::string> out;
-  for (const ChannelOutcome& c : d.channels) out.insert(BuiltInLaw().book.procedures[c.procedure].id);
+  for (const ChannelOutcome& c : d.channels)
+    out.insert(BuiltInLaw().book.procedures[c.procedure].id);
   return out;
 }
 
@@ -74,11 +81,13 @@ std::optional<std::int64_t> Seconds(const ChannelOutcome& c, Decides kind) {
   return ParseDurationSeconds(r->duration).value();
 }
 
-RC_GTEST_PROP(DecideProperty, EveryProcedureOnceEveryClosedOneWithAReasonNoConflict, ()) {
+RC_GTEST_PROP(DecideProperty,
+              EveryProcedureOnceEveryClosedOneWithAReasonNoConflict, ()) {
   const Law& law = BuiltInLaw();
   Query q = GenQuery();
   Decision d = Decide(law.book, law.registry, q);
-  RC_ASSERT(d.channels.size() + d.excluded.size() == law.book.procedures.size());
+  RC_ASSERT(d.channels.size() + d.excluded.size() ==
+            law.book.procedures.size());
   std::set<std::uint8_t> seen;
   for (const auto& c : d.channels) RC_ASSERT(seen.insert(c.procedure).second);
   for (const auto& c : d.excluded) {
@@ -104,7 +113,8 @@ RC_GTEST_PROP(DecideProperty, AddingAReservationNeverOpensAChannel, ()) {
   Query q = GenQuery();
   std::vector<std::uint8_t> reservations;
   for (std::size_t d = 0; d < law.book.declarations.size(); ++d) {
-    if (law.book.declarations[d].reservation) reservations.push_back(static_cast<std::uint8_t>(d));
+    if (law.book.declarations[d].reservation)
+      reservations.push_back(static_cast<std::uint8_t>(d));
   }
   Query reserved = q;
   StateRecord& party = reserved.parties[*rc::gen::inRange<std::size_t>(0, 2)];
@@ -125,7 +135,8 @@ RC_GTEST_PROP(DecideProperty, AnEmergencyNeverLengthensADeadline, ()) {
   for (const ChannelOutcome& u : du.channels) {
     for (const ChannelOutcome& c : dc.channels) {
       if (c.procedure != u.procedure) continue;
-      for (Decides kind : {Decides::kResponseDeadline, Decides::kServiceDeadline}) {
+      for (Decides kind :
+           {Decides::kResponseDeadline, Decides::kServiceDeadline}) {
         auto normal = Seconds(c, kind);
         auto fast = Seconds(u, kind);
         if (normal) {

@@ -40,14 +40,16 @@ TEST(DecideTest, TrafficDataNotifiesTheEnforcingStateAndExcludesProsecutors) {
   ASSERT_NE(epoc, nullptr);
   EXPECT_EQ(boost::json::serialize(epoc->at("issuing_authorities")),
             R"(["judge","court","investigating_judge"])");
-  EXPECT_EQ(boost::json::serialize(epoc->at("notifications")),
-            R"([{"state":"IE","role":"enforcing_authority","objection_window":"P10D","suspensive":true}])");
+  EXPECT_EQ(
+      boost::json::serialize(epoc->at("notifications")),
+      R"([{"state":"IE","role":"enforcing_authority","objection_window":"P10D","suspensive":true}])");
   EXPECT_EQ(epoc->at("response_deadline").as_string(), "P10D");
 }
 
 TEST(DecideTest, OffenceBelowThresholdClosesTrafficEpocWithItsArticle) {
   std::string q = kFrIeTraffic;
-  q.replace(q.find("\"max_custodial_years\": 5"), 24, "\"max_custodial_years\": 2");
+  q.replace(q.find("\"max_custodial_years\": 5"), 24,
+            "\"max_custodial_years\": 2");
   boost::json::value d = Route(q);
   const boost::json::object* e = Excluded(d, "eu2023-1543.epoc");
   ASSERT_NE(e, nullptr);
@@ -59,15 +61,16 @@ TEST(DecideTest, OffenceBelowThresholdClosesTrafficEpocWithItsArticle) {
 
 TEST(DecideTest, IsDeterministic) {
   const Law& law = BuiltInLaw();
-  auto q = ParseQuery(kFrIeTraffic, law.book, law.registry, Day("2026-11-29")).value();
+  auto q = ParseQuery(kFrIeTraffic, law.book, law.registry, Day("2026-11-29"))
+               .value();
   std::string a, b;
   AppendDecisionJson(law.book, Decide(law.book, law.registry, q), a);
   AppendDecisionJson(law.book, Decide(law.book, law.registry, q), b);
   EXPECT_EQ(a, b);
 }
 
-// A two-rule law book whose rules set one deadline differently: the engine reports the conflict
-// instead of choosing.
+// A two-rule law book whose rules set one deadline differently: the engine
+// reports the conflict instead of choosing.
 TEST(DecideTest, ReportsConflictingRulesOfEqualRank) {
   auto book = LoadLawBook({{"law/rules/t.toml", R"toml(
 instrument = "cets224"
@@ -122,8 +125,9 @@ TEST(DecideTest, OpenChannelsAreOrderedByPriority) {
   for (const auto& c : d.at("channels").as_array()) {
     open.emplace_back(c.at("procedure").as_string());
   }
-  EXPECT_EQ(open, (std::vector<std::string>{"cets224.9", "cets224.10", "cets224.7", "cets224.8",
-                                            "cets185.32", "cets185.31", "cets224.12"}));
+  EXPECT_EQ(open, (std::vector<std::string>{
+                      "cets224.9", "cets224.10", "cets224.7", "cets224.8",
+                      "cets185.32", "cets185.31", "cets224.12"}));
 }
 
 }  // namespace

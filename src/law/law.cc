@@ -15,9 +15,12 @@ Result<Law> LoadLaw(const std::vector<SourceFile>& files) {
       iso = &f;
     }
   }
-  if (rule_files.empty()) return Err(InvalidArgumentError("no rule files under law/rules/"));
-  if (states == nullptr) return Err(InvalidArgumentError("law/registry/states.json is missing"));
-  if (iso == nullptr) return Err(InvalidArgumentError("law/registry/iso3166-1.txt is missing"));
+  if (rule_files.empty())
+    return Err(InvalidArgumentError("no rule files under law/rules/"));
+  if (states == nullptr)
+    return Err(InvalidArgumentError("law/registry/states.json is missing"));
+  if (iso == nullptr)
+    return Err(InvalidArgumentError("law/registry/iso3166-1.txt is missing"));
   Law law;
   EVIDEX_ASSIGN_OR_RETURN(law.book, LoadLawBook(rule_files));
   EVIDEX_ASSIGN_OR_RETURN(law.registry, LoadRegistry(*states, *iso, law.book));

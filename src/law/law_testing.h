@@ -1,4 +1,5 @@
-// Test helpers for the law layer: the built-in law, loaded once, and a query runner.
+// Test helpers for the law layer: the built-in law, loaded once, and a query
+// runner.
 #ifndef EVIDEX_LAW_LAW_TESTING_H_
 #define EVIDEX_LAW_LAW_TESTING_H_
 
@@ -20,7 +21,8 @@ inline const Law& BuiltInLaw() {
   static const Law* law = [] {
     auto loaded = LoadLaw(EmbeddedLawFiles());
     if (!loaded) {
-      std::cerr << "built-in law does not load: " << loaded.error().message() << "\n";
+      std::cerr << "built-in law does not load: " << loaded.error().message()
+                << "\n";
       std::abort();
     }
     return new Law(std::move(*loaded));
@@ -30,7 +32,8 @@ inline const Law& BuiltInLaw() {
 
 inline Date Day(const char* text) { return ParseDate(text).value(); }
 
-// Decides `query_json` (which must be valid) and returns the decision as parsed JSON.
+// Decides `query_json` (which must be valid) and returns the decision as parsed
+// JSON.
 inline boost::json::value Route(const std::string& query_json) {
   const Law& law = BuiltInLaw();
   auto q = ParseQuery(query_json, law.book, law.registry, Day("2026-11-29"));

@@ -90,20 +90,24 @@ TEST(LawBookTest, RejectsBadValues) {
 
   std::string bad_proc = kGeneral;
   bad_proc.replace(bad_proc.find("[\"cets224.7\"]"), 13, "[\"cets224.99\"]");
-  EXPECT_NE(ErrorOf(bad_proc).find("unknown procedure `cets224.99`"), std::string::npos);
+  EXPECT_NE(ErrorOf(bad_proc).find("unknown procedure `cets224.99`"),
+            std::string::npos);
 
   std::string bad_kind = kGeneral;
   bad_kind.replace(bad_kind.find("response_deadline"), 17, "deadline");
-  EXPECT_NE(ErrorOf(bad_kind).find("unknown `decides` `deadline`"), std::string::npos);
+  EXPECT_NE(ErrorOf(bad_kind).find("unknown `decides` `deadline`"),
+            std::string::npos);
 }
 
 TEST(LawBookTest, RejectsDuplicateRule) {
-  EXPECT_NE(ErrorOf(std::string(kGeneral) + kGeneral).find("rule `g` is defined twice"),
+  EXPECT_NE(ErrorOf(std::string(kGeneral) + kGeneral)
+                .find("rule `g` is defined twice"),
             std::string::npos);
 }
 
 TEST(LawBookTest, RejectsUnknownCondition) {
-  std::string m = ErrorOf(std::string(kGeneral) + "when = { emergncy = true }\n");
+  std::string m =
+      ErrorOf(std::string(kGeneral) + "when = { emergncy = true }\n");
   EXPECT_NE(m.find("unknown condition `emergncy`"), std::string::npos) << m;
 }
 
@@ -120,7 +124,9 @@ decides = "service_deadline"
 overrides = "g"
 value = "P45D"
 )toml");
-  EXPECT_NE(m.find("decides `service_deadline` but overrides `g`"), std::string::npos) << m;
+  EXPECT_NE(m.find("decides `service_deadline` but overrides `g`"),
+            std::string::npos)
+      << m;
 }
 
 TEST(LawBookTest, RejectsOverrideCycle) {
@@ -144,7 +150,8 @@ value = "P45D"
 TEST(LawBookTest, NoneValueOnlyForSpecialRules) {
   std::string none = kGeneral;
   none.replace(none.find("\"P30D\""), 6, "\"none\"");
-  EXPECT_NE(ErrorOf(none).find("only a rule that overrides another"), std::string::npos);
+  EXPECT_NE(ErrorOf(none).find("only a rule that overrides another"),
+            std::string::npos);
 }
 
 TEST(LawBookTest, RequiresNeedsWhen) {
@@ -189,7 +196,9 @@ procedures = ["cets224.7"]
 decides = "excludes"
 when = { reserved = ["provider:cets224.7.9.a"] }
 )toml");
-  EXPECT_NE(m.find("of a known one, got `provider:cets224.7.9.a`"), std::string::npos) << m;
+  EXPECT_NE(m.find("of a known one, got `provider:cets224.7.9.a`"),
+            std::string::npos)
+      << m;
 }
 
 TEST(RuleSetTest, AddHasForEach) {

@@ -1,11 +1,12 @@
-// A routing query: who asks, whom, for what data, by which measure, for which offence; and the
-// parser that turns the JSON of `evidex route` into one (contract: the law-engine issue and
-// docs/formats/route-query.md).
+// A routing query: who asks, whom, for what data, by which measure, for which
+// offence; and the parser that turns the JSON of `evidex route` into one
+// (contract: the law-engine issue and docs/formats/route-query.md).
 //
-// ParseQuery is strict: unknown fields, wrong types, unknown words, codes that are not ISO 3166-1
-// alpha-2 (or defined in the query's `parties`), and out-of-range numbers all fail with
-// kInvalidArgument and a one-line message that names the offending field in backticks, e.g.
-// "field `addressee.established_in`: `FRA` is not an ISO 3166-1 alpha-2 code".
+// ParseQuery is strict: unknown fields, wrong types, unknown words, codes that
+// are not ISO 3166-1 alpha-2 (or defined in the query's `parties`), and
+// out-of-range numbers all fail with kInvalidArgument and a one-line message
+// that names the offending field in backticks, e.g. "field
+// `addressee.established_in`: `FRA` is not an ISO 3166-1 alpha-2 code".
 #ifndef EVIDEX_LAW_QUERY_H_
 #define EVIDEX_LAW_QUERY_H_
 
@@ -39,7 +40,8 @@ struct Query {
   bool via_information_system = false;
   std::optional<bool> committed_in_issuing_state;
   std::optional<StateCode> person_resides_in;
-  // States described by the query itself; they replace the registry's records for this query.
+  // States described by the query itself; they replace the registry's records
+  // for this query.
   std::vector<StateRecord> parties;
 };
 

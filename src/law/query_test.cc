@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "law/law_testing.h"
 
 namespace evidex::law {
@@ -78,58 +82,81 @@ TEST(QueryTest, OptionalFieldsMayBeAbsent) {
 }
 
 TEST(QueryTest, ErrorsNameTheOffendingField) {
-  EXPECT_EQ(ErrorOf(With("\"issuing_state\": \"FR\"", "\"issuing_state\": \"FRA\"")),
-            "field `issuing_state`: `FRA` is not an ISO 3166-1 alpha-2 code");
-  EXPECT_EQ(ErrorOf(With("\"established_in\": \"IE\"", "\"established_in\": \"XA\"")),
-            "field `addressee.established_in`: `XA` is not an ISO 3166-1 alpha-2 code");
+  EXPECT_EQ(
+      ErrorOf(With("\"issuing_state\": \"FR\"", "\"issuing_state\": \"FRA\"")),
+      "field `issuing_state`: `FRA` is not an ISO 3166-1 alpha-2 code");
+  EXPECT_EQ(
+      ErrorOf(With("\"established_in\": \"IE\"", "\"established_in\": \"XA\"")),
+      "field `addressee.established_in`: `XA` is not an ISO 3166-1 alpha-2 "
+      "code");
   EXPECT_EQ(ErrorOf(With("\"emergency\": false", "\"emergency\": \"no\"")),
             "field `emergency`: expected true or false");
-  EXPECT_EQ(ErrorOf(With("\"measure\": \"production\"", "\"measure\": \"seizure\"")),
-            "field `measure`: unknown value `seizure`, expected `production`, `preservation`, "
-            "`real_time_collection` or `interception`");
-  EXPECT_EQ(ErrorOf(With("[\"subscriber\", \"traffic\"]", "[]")),
-            "field `data`: must name at least one of `subscriber`, `identification`, "
-            "`traffic` or `content`");
-  EXPECT_EQ(ErrorOf(With("[\"subscriber\", \"traffic\"]", "[\"subscriber\", \"subscriber\"]")),
+  EXPECT_EQ(
+      ErrorOf(With("\"measure\": \"production\"", "\"measure\": \"seizure\"")),
+      "field `measure`: unknown value `seizure`, expected `production`, "
+      "`preservation`, "
+      "`real_time_collection` or `interception`");
+  EXPECT_EQ(
+      ErrorOf(With("[\"subscriber\", \"traffic\"]", "[]")),
+      "field `data`: must name at least one of `subscriber`, `identification`, "
+      "`traffic` or `content`");
+  EXPECT_EQ(ErrorOf(With("[\"subscriber\", \"traffic\"]",
+                         "[\"subscriber\", \"subscriber\"]")),
             "field `data[1]`: `subscriber` is listed twice");
-  EXPECT_EQ(ErrorOf(With("[\"subscriber\", \"traffic\"]", "[\"subscriber\", 7]")),
-            "field `data[1]`: expected a string");
-  EXPECT_EQ(ErrorOf(With("\"max_custodial_years\": 5", "\"max_custodial_years\": -1")),
-            "field `offence.max_custodial_years`: must be between 0 and 1000 years");
-  EXPECT_EQ(ErrorOf(With("\"max_custodial_years\": 5", "\"max_custodial_years\": \"5\"")),
-            "field `offence.max_custodial_years`: expected a number of years or null");
+  EXPECT_EQ(
+      ErrorOf(With("[\"subscriber\", \"traffic\"]", "[\"subscriber\", 7]")),
+      "field `data[1]`: expected a string");
+  EXPECT_EQ(
+      ErrorOf(
+          With("\"max_custodial_years\": 5", "\"max_custodial_years\": -1")),
+      "field `offence.max_custodial_years`: must be between 0 and 1000 years");
+  EXPECT_EQ(ErrorOf(With("\"max_custodial_years\": 5",
+                         "\"max_custodial_years\": \"5\"")),
+            "field `offence.max_custodial_years`: expected a number of years "
+            "or null");
   EXPECT_EQ(ErrorOf(With("[\"terrorism\"]", "[\"fraud\"]")),
             "field `offence.categories[0]`: unknown value `fraud`, expected "
-            "`non_cash_payment_fraud`, `child_sexual_abuse`, `attack_on_information_systems` "
+            "`non_cash_payment_fraud`, `child_sexual_abuse`, "
+            "`attack_on_information_systems` "
             "or `terrorism`");
-  EXPECT_EQ(ErrorOf(With("\"as_of\": \"2026-11-29\"", "\"as_of\": \"2026-02-30\"")),
-            "field `as_of`: `2026-02-30` is not a date of the form YYYY-MM-DD");
-  EXPECT_EQ(ErrorOf(With("\"person_resides_in\": \"FR\"", "\"person_resides_in\": 1")),
+  EXPECT_EQ(
+      ErrorOf(With("\"as_of\": \"2026-11-29\"", "\"as_of\": \"2026-02-30\"")),
+      "field `as_of`: `2026-02-30` is not a date of the form YYYY-MM-DD");
+  EXPECT_EQ(ErrorOf(With("\"person_resides_in\": \"FR\"",
+                         "\"person_resides_in\": 1")),
             "field `person_resides_in`: expected a string");
   EXPECT_EQ(ErrorOf(With("[\"FR\", \"IE\"]", "[\"FR\", \"ie\"]")),
-            "field `addressee.offers_services_in[1]`: `ie` is not an ISO 3166-1 alpha-2 code");
-  EXPECT_EQ(ErrorOf(With("\"kind\": \"service_provider\"", "\"kind\": \"bank\"")),
-            "field `addressee.kind`: unknown value `bank`, expected `service_provider` or "
-            "`domain_registrar`");
+            "field `addressee.offers_services_in[1]`: `ie` is not an ISO "
+            "3166-1 alpha-2 code");
+  EXPECT_EQ(
+      ErrorOf(With("\"kind\": \"service_provider\"", "\"kind\": \"bank\"")),
+      "field `addressee.kind`: unknown value `bank`, expected "
+      "`service_provider` or "
+      "`domain_registrar`");
 }
 
 TEST(QueryTest, UnknownAndMissingFields) {
-  EXPECT_EQ(ErrorOf(With("\"emergency\": false", "\"emergency\": false, \"urgent\": true")),
+  EXPECT_EQ(ErrorOf(With("\"emergency\": false",
+                         "\"emergency\": false, \"urgent\": true")),
             "unknown field `urgent`");
   EXPECT_EQ(ErrorOf(With("\"kind\": \"service_provider\"",
                          "\"kind\": \"service_provider\", \"name\": \"x\"")),
             "unknown field `addressee.name`");
-  EXPECT_EQ(ErrorOf(With("\"via_information_system\": true", "\"via_is\": true")),
-            "unknown field `offence.via_is`");
-  EXPECT_EQ(ErrorOf(With("\"measure\": \"production\",", "")), "missing field `measure`");
+  EXPECT_EQ(
+      ErrorOf(With("\"via_information_system\": true", "\"via_is\": true")),
+      "unknown field `offence.via_is`");
+  EXPECT_EQ(ErrorOf(With("\"measure\": \"production\",", "")),
+            "missing field `measure`");
   EXPECT_EQ(ErrorOf(With("\"categories\": [\"terrorism\"],", "")),
             "missing field `offence.categories`");
 }
 
 TEST(QueryTest, MalformedJsonAndNonObjects) {
-  EXPECT_NE(ErrorOf("{\"issuing_state\": ").find("malformed JSON at line 1"), std::string::npos);
+  EXPECT_NE(ErrorOf("{\"issuing_state\": ").find("malformed JSON at line 1"),
+            std::string::npos);
   EXPECT_EQ(ErrorOf("[]"), "the query must be a JSON object");
-  EXPECT_NE(ErrorOf(With("\"emergency\": false", "\"emergency\": false, \"emergency\": true"))
+  EXPECT_NE(ErrorOf(With("\"emergency\": false",
+                         "\"emergency\": false, \"emergency\": true"))
                 .find("the key `emergency` appears twice"),
             std::string::npos);
   EXPECT_NE(ErrorOf(std::string(kMaxQueryBytes + 1, ' ')).find("larger than"),
@@ -139,8 +166,10 @@ TEST(QueryTest, MalformedJsonAndNonObjects) {
 TEST(QueryTest, PartiesDefineStatesForTheQuery) {
   auto q = Parse(With("\"person_resides_in\": \"FR\"",
                       "\"person_resides_in\": \"XB\", \"parties\": {"
-                      "\"XA\": {\"instruments\": {\"cets224\": \"2025-06-01\", \"cets185\": null},"
-                      " \"declarations\": [\"cets224.7.5.a\"], \"reservations\": [\"cets224.8.13\"]},"
+                      "\"XA\": {\"instruments\": {\"cets224\": \"2025-06-01\", "
+                      "\"cets185\": null},"
+                      " \"declarations\": [\"cets224.7.5.a\"], "
+                      "\"reservations\": [\"cets224.8.13\"]},"
                       "\"XB\": {}}"));
   ASSERT_TRUE(q.has_value()) << q.error().message();
   ASSERT_EQ(q->parties.size(), 2u);
@@ -156,21 +185,60 @@ TEST(QueryTest, PartiesErrorsNameTheField) {
     return With("\"person_resides_in\": \"FR\"",
                 "\"person_resides_in\": \"FR\", \"parties\": " + parties);
   };
-  EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"declarations": ["cets224.7.9.a"]}})")),
-            "field `parties.XA.declarations[0]`: `cets224.7.9.a` is not a known declaration");
-  EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"reservations": ["cets224.7.5.a"]}})")),
-            "field `parties.XA.reservations[0]`: `cets224.7.5.a` is not a known reservation");
-  EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"instruments": {"cets999": "2020-01-01"}}})")),
-            "unknown field `parties.XA.instruments.cets999`, expected `cets185`, `cets189`, "
+  EXPECT_EQ(
+      ErrorOf(with_parties(R"({"XA": {"declarations": ["cets224.7.9.a"]}})")),
+      "field `parties.XA.declarations[0]`: `cets224.7.9.a` is not a known "
+      "declaration");
+  EXPECT_EQ(
+      ErrorOf(with_parties(R"({"XA": {"reservations": ["cets224.7.5.a"]}})")),
+      "field `parties.XA.reservations[0]`: `cets224.7.5.a` is not a known "
+      "reservation");
+  EXPECT_EQ(ErrorOf(with_parties(
+                R"({"XA": {"instruments": {"cets999": "2020-01-01"}}})")),
+            "unknown field `parties.XA.instruments.cets999`, expected "
+            "`cets185`, `cets189`, "
             "`cets224` or `eu2023-1543`");
-  EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"instruments": {"cets224": "soon"}}})")),
-            "field `parties.XA.instruments.cets224`: `soon` is not a date of the form YYYY-MM-DD");
+  EXPECT_EQ(
+      ErrorOf(with_parties(R"({"XA": {"instruments": {"cets224": "soon"}}})")),
+      "field `parties.XA.instruments.cets224`: `soon` is not a date of the "
+      "form YYYY-MM-DD");
   EXPECT_EQ(ErrorOf(with_parties(R"({"xa": {}})")),
             "field `parties`: `xa` is not a two-letter State code");
   EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"treaties": {}}})")),
             "unknown field `parties.XA.treaties`");
-  EXPECT_EQ(ErrorOf(with_parties(R"({"XA": {"declarations": ["cets224.8.4", "cets224.8.4"]}})")),
-            "field `parties.XA.declarations[1]`: `cets224.8.4` is listed twice");
+  EXPECT_EQ(
+      ErrorOf(with_parties(
+          R"({"XA": {"declarations": ["cets224.8.4", "cets224.8.4"]}})")),
+      "field `parties.XA.declarations[1]`: `cets224.8.4` is listed twice");
+}
+
+}  // namespace
+}  // namespace evidex::law
+
+namespace evidex::law {
+namespace {
+
+// The query parser is the JSON edge of `evidex route`: it must reject every
+// JSONTestSuite `n_` case with an error, and never crash on any case.
+TEST(QueryTest, JsonTestSuiteCasesNeverCrashAndNoCasesAreAccepted) {
+  namespace fs = std::filesystem;
+  fs::path dir =
+      fs::path(EVIDEX_SHARED_DIR) / "testdata/jsontestsuite/test_parsing";
+  ASSERT_TRUE(fs::is_directory(dir));
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto q = Parse(ss.str());
+    // None of the corpus's documents is a complete query.
+    EXPECT_FALSE(q.has_value()) << entry.path().filename();
+    if (!q) {
+      EXPECT_EQ(q.error().message().find('\n'), std::string::npos);
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 300);
 }
 
 }  // namespace

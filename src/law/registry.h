@@ -1,11 +1,13 @@
-// The registry of States: for each State, the date from which each instrument binds it, and the
-// declarations and reservations it has made, with the dates from which they take effect. Loaded
-// from `law/registry/states.json` (format: docs/formats/law-registry.md) and the ISO 3166-1 list.
+// The registry of States: for each State, the date from which each instrument
+// binds it, and the declarations and reservations it has made, with the dates
+// from which they take effect. Loaded from `law/registry/states.json` (format:
+// docs/formats/law-registry.md) and the ISO 3166-1 list.
 //
-// The registry is read by date: a State is bound by an instrument on a date if the instrument's
-// `in_force` date for that State is on or before it; a declaration counts from its `from` date.
-// Loading is strict: a wrong type, an unknown key, an unknown instrument or declaration id fails
-// with an error naming the file and the JSON path of the problem.
+// The registry is read by date: a State is bound by an instrument on a date if
+// the instrument's `in_force` date for that State is on or before it; a
+// declaration counts from its `from` date. Loading is strict: a wrong type, an
+// unknown key, an unknown instrument or declaration id fails with an error
+// naming the file and the JSON path of the problem.
 //
 // A Registry is immutable after loading and safe to share between threads.
 #ifndef EVIDEX_LAW_REGISTRY_H_
@@ -28,7 +30,8 @@ inline constexpr std::size_t kInstrumentCount = 4;
 
 struct MadeEntry {
   std::uint8_t declaration = 0;  // index into LawBook::declarations
-  std::optional<Date> from;      // absent: effective whenever the instrument binds the State
+  std::optional<Date>
+      from;  // absent: effective whenever the instrument binds the State
 };
 
 struct StateRecord {
@@ -45,7 +48,8 @@ struct StateRecord {
 
 class Registry {
  public:
-  // The State's record, or nullptr for a State the registry does not list (bound by nothing).
+  // The State's record, or nullptr for a State the registry does not list
+  // (bound by nothing).
   const StateRecord* Find(StateCode code) const {
     int i = index_[code];
     return i < 0 ? nullptr : &states_[static_cast<std::size_t>(i)];
@@ -64,7 +68,8 @@ class Registry {
   std::string as_of_;
 };
 
-// Loads the registry. `iso_codes` has one line per code ("AD Andorra"); `#` starts a comment.
+// Loads the registry. `iso_codes` has one line per code ("AD Andorra"); `#`
+// starts a comment.
 Result<Registry> LoadRegistry(const SourceFile& states_json,
                               const SourceFile& iso_codes, const LawBook& book);
 

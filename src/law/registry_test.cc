@@ -52,7 +52,8 @@ TEST(RegistryTest, JapanReservationsAndDeclarationsAreRecorded) {
   const StateRecord* jp = law.registry.Find(Code("JP"));
   ASSERT_NE(jp, nullptr);
   std::vector<std::string> made;
-  for (const MadeEntry& m : jp->made) made.push_back(law.book.declarations[m.declaration].id);
+  for (const MadeEntry& m : jp->made)
+    made.push_back(law.book.declarations[m.declaration].id);
   EXPECT_EQ(made, (std::vector<std::string>{"cets224.8.11", "cets224.7.9.a"}));
   EXPECT_EQ(FormatDate(*jp->made[0].from), "2023-08-10");
 }
@@ -60,7 +61,8 @@ TEST(RegistryTest, JapanReservationsAndDeclarationsAreRecorded) {
 Result<Registry> LoadStates(const std::string& json) {
   const Law& law = BuiltInLaw();
   return LoadRegistry({"law/registry/states.json", json},
-                      {"law/registry/iso3166-1.txt", "FR France\nXK Kosovo\n"}, law.book);
+                      {"law/registry/iso3166-1.txt", "FR France\nXK Kosovo\n"},
+                      law.book);
 }
 
 std::string ErrorOf(const std::string& json) {
@@ -70,7 +72,8 @@ std::string ErrorOf(const std::string& json) {
 }
 
 TEST(RegistryTest, LoadsAMinimalRegistry) {
-  auto r = LoadStates(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
+  auto r =
+      LoadStates(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
       "instruments": {"cets185": {"status": "party", "in_force": "2006-05-01"}},
       "reservations": [{"id": "cets185.29.4", "from": "2010-01-01"}]}}})");
   ASSERT_TRUE(r.has_value()) << r.error().message();
@@ -81,30 +84,37 @@ TEST(RegistryTest, LoadsAMinimalRegistry) {
 }
 
 TEST(RegistryTest, ErrorsNameFileAndPath) {
-  EXPECT_EQ(ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
+  EXPECT_EQ(
+      ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
       "instruments": {"cets185": {"status": "party", "in_force": "2006-13-01"}}}}})"),
-            "law/registry/states.json: `states.FR.instruments.cets185.in_force`: `2006-13-01` "
-            "is not a calendar day");
-  EXPECT_NE(ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
+      "law/registry/states.json: `states.FR.instruments.cets185.in_force`: "
+      "`2006-13-01` "
+      "is not a calendar day");
+  EXPECT_NE(
+      ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
       "instruments": {"cets999": {"status": "party", "in_force": null}}}}})")
-                .find("`states.FR.instruments.cets999`: unknown instrument"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
+          .find("`states.FR.instruments.cets999`: unknown instrument"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
       "instruments": {}, "declarations": [{"id": "cets224.7.9.a"}]}}})")
-                .find("`cets224.7.9.a` is not a known declaration"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"as_of": "2026-01-01", "states": {"ZZ": {"name": "Nowhere",
+          .find("`cets224.7.9.a` is not a known declaration"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf(R"({"as_of": "2026-01-01", "states": {"ZZ": {"name": "Nowhere",
       "instruments": {}}}})")
-                .find("`states.ZZ`: not an ISO 3166-1 alpha-2 code"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
+          .find("`states.ZZ`: not an ISO 3166-1 alpha-2 code"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf(R"({"as_of": "2026-01-01", "states": {"FR": {"name": "France",
       "instruments": {"cets224": {"status": "signatory", "in_force": "2025-01-01"}}}}})")
-                .find("a State with status `signatory` is not bound"),
-            std::string::npos);
+          .find("a State with status `signatory` is not bound"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(R"({"as_of": "2026-01-01", "states": {}, "extra": 1})")
                 .find("unknown key `extra`"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("{\"as_of\": ").find("law/registry/states.json: malformed JSON at line 1"),
+  EXPECT_NE(ErrorOf("{\"as_of\": ")
+                .find("law/registry/states.json: malformed JSON at line 1"),
             std::string::npos);
 }
 

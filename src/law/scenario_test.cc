@@ -1,7 +1,8 @@
 // Runs the legal scenario corpus (tests/scenarios/route/*.json, format:
-// docs/formats/route-scenarios.md): each file is a query and the facts its decision must show.
-// Across the corpus it also checks that no decision has a conflict between rules, and that every
-// rule, declaration and reservation of the law book is exercised by at least one scenario.
+// docs/formats/route-scenarios.md): each file is a query and the facts its
+// decision must show. Across the corpus it also checks that no decision has a
+// conflict between rules, and that every rule, declaration and reservation of
+// the law book is exercised by at least one scenario.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -68,8 +69,9 @@ void Check(const Scenario& s, std::set<std::string>& fired) {
   SCOPED_TRACE(s.file);
   const bj::object& doc = s.doc.as_object();
   for (const auto& kv : doc) {
-    ASSERT_TRUE(kv.key() == "name" || kv.key() == "checks" || kv.key() == "description" ||
-                kv.key() == "query" || kv.key() == "expect")
+    ASSERT_TRUE(kv.key() == "name" || kv.key() == "checks" ||
+                kv.key() == "description" || kv.key() == "query" ||
+                kv.key() == "expect")
         << "unknown key " << kv.key();
   }
   ASSERT_TRUE(doc.contains("checks") && !doc.at("checks").as_array().empty())
@@ -83,7 +85,8 @@ void Check(const Scenario& s, std::set<std::string>& fired) {
     for (const std::string& id : Strings(c.at("rules"))) fired.insert(id);
   }
   for (const auto& e : decision.at("excluded").as_array()) {
-    for (const std::string& id : RuleIds(e.at("reasons"), "rule")) fired.insert(id);
+    for (const std::string& id : RuleIds(e.at("reasons"), "rule"))
+      fired.insert(id);
   }
 
   const bj::object& expect = doc.at("expect").as_object();
@@ -107,10 +110,12 @@ void Check(const Scenario& s, std::set<std::string>& fired) {
             name == "duties_include") {
           std::set<std::string> have =
               name == "rules_include" ? RuleIds(c->at("rules"), nullptr)
-              : name == "preconditions_include" ? RuleIds(c->at("preconditions"), "rule")
-                                                : RuleIds(c->at("duties"), "rule");
+              : name == "preconditions_include"
+                  ? RuleIds(c->at("preconditions"), "rule")
+                  : RuleIds(c->at("duties"), "rule");
           for (const std::string& id : Strings(field.value())) {
-            EXPECT_TRUE(have.contains(id)) << kv.key() << " " << name << " lacks " << id;
+            EXPECT_TRUE(have.contains(id))
+                << kv.key() << " " << name << " lacks " << id;
           }
         } else if (name == "rules_exclude") {
           std::set<std::string> have = RuleIds(c->at("rules"), nullptr);
@@ -120,7 +125,8 @@ void Check(const Scenario& s, std::set<std::string>& fired) {
         } else if (name == "citations_include") {
           std::set<std::string> have = RuleIds(c->at("citations"), nullptr);
           for (const std::string& cite : Strings(field.value())) {
-            EXPECT_TRUE(have.contains(cite)) << kv.key() << " does not cite " << cite;
+            EXPECT_TRUE(have.contains(cite))
+                << kv.key() << " does not cite " << cite;
           }
         } else {
           ASSERT_TRUE(c->contains(name)) << "unknown channel field " << name;
@@ -139,7 +145,8 @@ void Check(const Scenario& s, std::set<std::string>& fired) {
       }
       std::set<std::string> have = RuleIds(e->at("reasons"), "rule");
       for (const std::string& id : Strings(kv.value())) {
-        EXPECT_TRUE(have.contains(id)) << kv.key() << " is not excluded by " << id;
+        EXPECT_TRUE(have.contains(id))
+            << kv.key() << " is not excluded by " << id;
       }
     }
   }

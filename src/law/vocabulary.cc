@@ -10,7 +10,8 @@ std::optional<StateCode> ParseStateCode(std::string_view s) {
 }
 
 std::string StateCodeName(StateCode code) {
-  return {static_cast<char>('A' + code / 26), static_cast<char>('A' + code % 26)};
+  return {static_cast<char>('A' + code / 26),
+          static_cast<char>('A' + code % 26)};
 }
 
 }  // namespace evidex::law

@@ -1,7 +1,8 @@
-// The closed vocabularies of the law engine: instruments, data categories, measures, authority
-// words, addressee roles, offence categories, the State "slots" a rule can speak of, and what a
-// rule decides. Each has one spelling on the wire and in the rule files; Parse* returns nullopt
-// for anything else. These are plain values, thread-safe to read.
+// The closed vocabularies of the law engine: instruments, data categories,
+// measures, authority words, addressee roles, offence categories, the State
+// "slots" a rule can speak of, and what a rule decides. Each has one spelling
+// on the wire and in the rule files; Parse* returns nullopt for anything else.
+// These are plain values, thread-safe to read.
 #ifndef EVIDEX_LAW_VOCABULARY_H_
 #define EVIDEX_LAW_VOCABULARY_H_
 
@@ -17,7 +18,9 @@ namespace evidex::law {
 template <typename E, std::size_t N>
 struct Words {
   std::array<std::string_view, N> names;
-  std::string_view Name(E e) const { return names[static_cast<std::size_t>(e)]; }
+  std::string_view Name(E e) const {
+    return names[static_cast<std::size_t>(e)];
+  }
   std::optional<E> Parse(std::string_view s) const {
     for (std::size_t i = 0; i < N; ++i) {
       if (names[i] == s) return static_cast<E>(i);
@@ -35,11 +38,21 @@ struct Words {
   }
 };
 
-enum class Instrument : std::uint8_t { kCets185, kCets189, kCets224, kEu20231543 };
+enum class Instrument : std::uint8_t {
+  kCets185,
+  kCets189,
+  kCets224,
+  kEu20231543
+};
 inline constexpr Words<Instrument, 4> kInstruments{
     {"cets185", "cets189", "cets224", "eu2023-1543"}};
 
-enum class DataCategory : std::uint8_t { kSubscriber, kIdentification, kTraffic, kContent };
+enum class DataCategory : std::uint8_t {
+  kSubscriber,
+  kIdentification,
+  kTraffic,
+  kContent
+};
 inline constexpr Words<DataCategory, 4> kDataCategories{
     {"subscriber", "identification", "traffic", "content"}};
 
@@ -77,7 +90,8 @@ enum class Authority : std::uint8_t {
 };
 inline constexpr Words<Authority, 7> kAuthorities{
     {"judge", "court", "investigating_judge", "prosecutor",
-     "other_competent_authority", "central_authority", "point_of_contact_24_7"}};
+     "other_competent_authority", "central_authority",
+     "point_of_contact_24_7"}};
 
 enum class AddresseeRole : std::uint8_t {
   kDesignatedEstablishment,
@@ -93,13 +107,17 @@ inline constexpr Words<AddresseeRole, 7> kAddresseeRoles{
      "domain_registrar", "requested_party", "point_of_contact_24_7",
      "central_authority"}};
 
-// Who receives a notification (the enforcing authority of EU 2023/1543 Art. 8, the authority
-// notified under CETS 224 Art. 7(5)).
-enum class NotifiedRole : std::uint8_t { kEnforcingAuthority, kNotifiedAuthority };
+// Who receives a notification (the enforcing authority of EU 2023/1543 Art. 8,
+// the authority notified under CETS 224 Art. 7(5)).
+enum class NotifiedRole : std::uint8_t {
+  kEnforcingAuthority,
+  kNotifiedAuthority
+};
 inline constexpr Words<NotifiedRole, 2> kNotifiedRoles{
     {"enforcing_authority", "notified_authority"}};
 
-// The States a rule can speak of, resolved per query (and, for `addressee`, per channel).
+// The States a rule can speak of, resolved per query (and, for `addressee`, per
+// channel).
 enum class Slot : std::uint8_t {
   kIssuing,              // issuing_state
   kProvider,             // addressee.established_in
@@ -120,9 +138,9 @@ enum class Fact : std::uint8_t {
   kCommittedInIssuingState,
   kOffersServicesInIssuingState,
 };
-inline constexpr Words<Fact, 4> kFacts{
-    {"emergency", "via_information_system", "committed_in_issuing_state",
-     "offers_services_in_issuing_state"}};
+inline constexpr Words<Fact, 4> kFacts{{"emergency", "via_information_system",
+                                        "committed_in_issuing_state",
+                                        "offers_services_in_issuing_state"}};
 
 // What a rule decides about the procedures it names.
 enum class Decides : std::uint8_t {
@@ -147,7 +165,8 @@ inline constexpr Words<Decides, kDecidesCount> kDecides{
      "preservation_period", "preservation_extension", "validation_deadline",
      "notification", "precondition", "duty"}};
 
-// Kinds that set one value per channel: two unrelated rules setting different values conflict.
+// Kinds that set one value per channel: two unrelated rules setting different
+// values conflict.
 constexpr bool IsSingleValued(Decides d) {
   switch (d) {
     case Decides::kAddressee:
