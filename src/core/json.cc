@@ -4,6 +4,7 @@
 #include <boost/json/value_stack.hpp>
 #include <cassert>
 #include <charconv>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -229,6 +230,17 @@ void JsonWriter::String(std::string_view s) {
 void JsonWriter::Int(std::int64_t v) {
   Separate();
   char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, end);
+}
+
+void JsonWriter::Double(double v) {
+  Separate();
+  if (!std::isfinite(v)) {
+    out_ += "null";
+    return;
+  }
+  char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out_.append(buf, end);
 }

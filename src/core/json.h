@@ -54,6 +54,9 @@ class JsonWriter {
 
   void String(std::string_view s);
   void Int(std::int64_t v);
+  // A finite number, shortest round-trip form; non-finite numbers are written
+  // as null.
+  void Double(double v);
   void Bool(bool v);
   void Null();
   // A string, or null when `s` is empty.

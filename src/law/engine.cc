@@ -19,8 +19,8 @@ struct SlotFacts {
 
 class Evaluator {
  public:
-  Evaluator(const Registry& registry, const Query& query)
-      : registry_(registry), query_(query) {
+  Evaluator(const LawBook& book, const Registry& registry, const Query& query)
+      : book_(book), registry_(registry), query_(query) {
     if (query.emergency) facts_ |= Bit(Fact::kEmergency);
     if (query.via_information_system)
       facts_ |= Bit(Fact::kViaInformationSystem);
@@ -31,6 +31,16 @@ class Evaluator {
                   query.offers_services_in.end(),
                   query.issuing_state) != query.offers_services_in.end()) {
       facts_ |= Bit(Fact::kOffersServicesInIssuingState);
+    }
+    if (!query.offers_services_in.empty())
+      facts_ |= Bit(Fact::kOffersServicesListed);
+    for (StateCode s : query.offers_services_in) {
+      const StateRecord* rec = Record(s);
+      if (rec != nullptr &&
+          rec->BoundOn(Instrument::kEu20231543, query.as_of)) {
+        facts_ |= Bit(Fact::kOffersServicesInUnion);
+        break;
+      }
     }
     Resolve(Slot::kIssuing, query.issuing_state);
     Resolve(Slot::kProvider, query.established_in);
@@ -45,11 +55,7 @@ class Evaluator {
     if (!code) return;
     f.present = true;
     f.code = *code;
-    const StateRecord* rec = nullptr;
-    for (const StateRecord& r : query_.parties) {
-      if (r.code == *code) rec = &r;
-    }
-    if (rec == nullptr) rec = registry_.Find(*code);
+    const StateRecord* rec = Record(*code);
     if (rec == nullptr) return;
     for (std::size_t i = 0; i < kInstrumentCount; ++i) {
       if (rec->BoundOn(static_cast<Instrument>(i), query_.as_of)) {
@@ -125,6 +131,14 @@ class Evaluator {
   }
 
  private:
+  // The query's own record of a State, else the registry's, else nullptr.
+  const StateRecord* Record(StateCode code) const {
+    for (const StateRecord& r : query_.parties) {
+      if (r.code == code) return &r;
+    }
+    return registry_.Find(code);
+  }
+
   const SlotFacts& Facts(Slot s) const {
     return slots_[static_cast<std::size_t>(s)];
   }
@@ -137,6 +151,7 @@ class Evaluator {
     return m > 0;
   }
 
+  const LawBook& book_;
   const Registry& registry_;
   const Query& query_;
   std::uint8_t facts_ = 0;
@@ -187,7 +202,7 @@ Decision Decide(const LawBook& book, const Registry& registry,
   d.emergency = query.emergency;
   d.channels.reserve(book.procedures.size());
   d.excluded.reserve(book.procedures.size());
-  Evaluator ev(registry, query);
+  Evaluator ev(book, registry, query);
 
   for (std::size_t pi = 0; pi < book.procedures.size(); ++pi) {
     const auto p = static_cast<std::uint8_t>(pi);

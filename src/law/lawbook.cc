@@ -470,6 +470,7 @@ Status LoadDefinitions(const Reader& r, const toml::table& root,
       EVIDEX_RETURN_IF_ERROR(
           r.CheckKeys(*dt, {"id", "cite", "text", "verified", "source"}, kind));
       Declaration d;
+      d.instrument = *instrument;
       d.reservation = std::string_view(kind) == "reservation";
       EVIDEX_ASSIGN_OR_RETURN(d.id, r.String(*dt, "id", kind));
       EVIDEX_ASSIGN_OR_RETURN(d.cite, r.String(*dt, "cite", kind));

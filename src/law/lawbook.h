@@ -154,6 +154,8 @@ struct Procedure {
 
 struct Declaration {
   std::string id;  // e.g. "cets224.7.5.a"
+  Instrument instrument =
+      Instrument::kCets185;  // takes effect only while it binds the State
   std::string cite;
   std::string text;
   bool reservation = false;

@@ -137,10 +137,13 @@ enum class Fact : std::uint8_t {
   kViaInformationSystem,
   kCommittedInIssuingState,
   kOffersServicesInIssuingState,
+  kOffersServicesListed,   // the query lists where the provider offers services
+  kOffersServicesInUnion,  // one of them is bound by EU 2023/1543 on the date
 };
-inline constexpr Words<Fact, 4> kFacts{{"emergency", "via_information_system",
-                                        "committed_in_issuing_state",
-                                        "offers_services_in_issuing_state"}};
+inline constexpr Words<Fact, 6> kFacts{
+    {"emergency", "via_information_system", "committed_in_issuing_state",
+     "offers_services_in_issuing_state", "offers_services_listed",
+     "offers_services_in_union"}};
 
 // What a rule decides about the procedures it names.
 enum class Decides : std::uint8_t {
