@@ -1,0 +1,47 @@
+// The HTTP exchange as handlers see it: a parsed request and the response they
+// return.
+//
+// Handlers never see sockets or TLS; the server (server.h) turns wire messages
+// into Request and Response. A handler is a function, called on one of the
+// server's threads; it must be thread-safe with respect to other handlers.
+#ifndef EVIDEX_API_HTTP_H_
+#define EVIDEX_API_HTTP_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace evidex::api {
+
+struct Request {
+  std::string method;  // GET, POST, ...
+  std::string path;    // without the query string, percent-decoding not applied
+  std::string query;   // after '?', raw
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+  // Path parameters matched by the router ({id} -> value).
+  std::map<std::string, std::string, std::less<>> params;
+
+  // The first header named `name` (lowercase), or empty.
+  std::string_view Header(std::string_view name) const;
+  // The query parameter `name`, percent-decoded, or empty.
+  std::string QueryParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+}  // namespace evidex::api
+
+#endif  // EVIDEX_API_HTTP_H_

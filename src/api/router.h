@@ -1,0 +1,42 @@
+// Routes requests to handlers by method and path pattern.
+//
+// Patterns are literal segments and `{name}` segments, which match one
+// non-empty segment and are handed to the handler in Request::params:
+// "/api/v1/cases/{id}/events". A path that matches no pattern answers 404; a
+// path that matches with another method answers 405 with `Allow`. Add all
+// routes before serving; Dispatch is then thread-safe (read-only).
+#ifndef EVIDEX_API_ROUTER_H_
+#define EVIDEX_API_ROUTER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http.h"
+
+namespace evidex::api {
+
+class Router {
+ public:
+  void Add(std::string method, std::string_view pattern, Handler handler);
+
+  // Calls the matching handler with `request` (whose params it fills), or
+  // answers 404/405.
+  Response Dispatch(Request& request) const;
+
+  // The patterns, for documentation and tests.
+  std::vector<std::string> Patterns() const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{name}" for parameters
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace evidex::api
+
+#endif  // EVIDEX_API_ROUTER_H_

@@ -1,0 +1,375 @@
+#include "api/server.h"
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "api/problem.h"
+
+namespace evidex::api {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+
+bool SaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string RandomRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = rng();
+  std::string id(16, '0');
+  for (char& c : id) {
+    c = kHex[v & 0xf];
+    v >>= 4;
+  }
+  return id;
+}
+
+// A live connection, so that Shutdown can close it when it is idle. Touched
+// only on the connection's strand; `close` is set once before the connection is
+// registered.
+struct Connection {
+  bool busy = false;  // a request is being handled
+  bool closed = false;
+  std::function<void()> close;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  const Router& router;
+  Logger& log;
+  Metrics& metrics;
+  const Clock& clock;
+
+  net::io_context ioc{options.threads};
+  std::unique_ptr<net::ssl::context> tls;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint16_t> bound_port{0};
+
+  std::mutex mu;
+  std::condition_variable idle;
+  std::set<std::pair<std::shared_ptr<Connection>, net::any_io_executor>>
+      connections;
+  bool shut_down = false;
+
+  Histogram& latency = metrics.GetHistogram(
+      "evidex_http_request_duration_seconds", "Time to handle an HTTP request.",
+      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+       2.5});
+
+  Impl(ServerOptions o, const Router& r, Logger& l, Metrics& m, const Clock& c)
+      : options(std::move(o)), router(r), log(l), metrics(m), clock(c) {}
+
+  void Register(const std::shared_ptr<Connection>& c, net::any_io_executor ex) {
+    std::lock_guard<std::mutex> lock(mu);
+    connections.emplace(c, std::move(ex));
+  }
+  void Unregister(const std::shared_ptr<Connection>& c) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto it = connections.begin(); it != connections.end(); ++it) {
+      if (it->first == c) {
+        connections.erase(it);
+        break;
+      }
+    }
+    idle.notify_all();
+  }
+
+  http::response<http::string_body> Handle(
+      http::request<http::string_body>& msg, const std::string& remote) {
+    auto start = std::chrono::steady_clock::now();
+    Request req;
+    req.method = std::string(msg.method_string());
+    std::string_view target = msg.target();
+    std::size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos)
+      req.query = std::string(target.substr(q + 1));
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& ch : name)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    std::string_view given = req.Header("x-request-id");
+    req.request_id =
+        SaneRequestId(given) ? std::string(given) : RandomRequestId();
+    req.remote_address = remote;
+    req.body = std::move(msg.body());
+
+    Response res;
+    try {
+      res = router.Dispatch(req);
+    } catch (const std::exception& e) {
+      log.Error("handler failed",
+                {{"request_id", req.request_id}, {"error", e.what()}});
+      res = ProblemResponse(InternalError("handler failed"), req.request_id);
+    }
+    return Finish(req, std::move(res), msg.version(), msg.keep_alive(), start);
+  }
+
+  http::response<http::string_body> Finish(
+      const Request& req, Response res, unsigned version, bool keep_alive,
+      std::chrono::steady_clock::time_point start) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status),
+                                          version};
+    out.set(http::field::server, "evidex");
+    out.set(http::field::content_type, res.content_type);
+    out.set("X-Request-Id", req.request_id);
+    out.set("X-Content-Type-Options", "nosniff");
+    out.set(http::field::cache_control, "no-store");
+    for (auto& [k, v] : res.headers) out.set(k, v);
+    out.body() = std::move(res.body);
+    out.keep_alive(keep_alive && !stopping.load());
+    out.prepare_payload();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    latency.Observe(seconds);
+    metrics
+        .GetCounter("evidex_http_requests_total",
+                    "HTTP requests answered, by method and status.",
+                    "method=\"" + req.method + "\",status=\"" +
+                        std::to_string(res.status) + "\"")
+        .Add();
+    log.Info("request", {{"request_id", req.request_id},
+                         {"method", req.method},
+                         {"path", req.path},
+                         {"status", std::int64_t{res.status}},
+                         {"duration_ms", seconds * 1000.0}});
+    return out;
+  }
+
+  // Answers a request the server refuses before any handler sees it (too large,
+  // malformed).
+  template <typename Stream>
+  net::awaitable<void> Refuse(Stream& stream, int status,
+                              std::string_view title, std::string_view detail) {
+    Request req;
+    req.request_id = RandomRequestId();
+    req.method = "-";
+    req.path = "-";
+    auto res =
+        Finish(req, ProblemResponse(status, title, detail, req.request_id), 11,
+               false, std::chrono::steady_clock::now());
+    co_await http::async_write(stream, res, kNoThrow);
+  }
+
+  template <typename Stream>
+  net::awaitable<void> Serve(Stream& stream, std::shared_ptr<Connection> conn,
+                             std::string remote) {
+    beast::flat_buffer buffer;
+    while (!stopping.load()) {
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.max_body_bytes);
+      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      auto [ec, n] =
+          co_await http::async_read(stream, buffer, parser, kNoThrow);
+      (void)n;
+      if (ec == http::error::body_limit) {
+        co_await Refuse(stream, 413, "payload too large",
+                        "the body is larger than " +
+                            std::to_string(options.max_body_bytes) + " bytes");
+        break;
+      }
+      if (ec == http::error::header_limit) {
+        co_await Refuse(stream, 431, "request header fields too large",
+                        "headers too large");
+        break;
+      }
+      if (ec == http::error::end_of_stream ||
+          ec == net::error::operation_aborted || ec == beast::error::timeout ||
+          ec == net::error::eof || ec == net::error::connection_reset) {
+        break;
+      }
+      if (ec) {
+        co_await Refuse(stream, 400, "bad request", "malformed HTTP request");
+        break;
+      }
+      conn->busy = true;
+      auto msg = parser.release();
+      auto res = Handle(msg, remote);
+      bool keep = res.keep_alive();
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
+      (void)wn;
+      conn->busy = false;
+      if (wec || !keep) break;
+    }
+  }
+
+  net::awaitable<void> Session(tcp::socket socket) {
+    auto conn = std::make_shared<Connection>();
+    net::any_io_executor ex = co_await net::this_coro::executor;
+    std::string remote;
+    boost::system::error_code rec;
+    auto endpoint = socket.remote_endpoint(rec);
+    if (!rec) remote = endpoint.address().to_string();
+    beast::tcp_stream tcp_stream(std::move(socket));
+    conn->close = [&tcp_stream, self = conn.get()] {
+      if (!self->closed) {
+        self->closed = true;
+        beast::error_code ignored;
+        tcp_stream.socket().cancel(ignored);
+      }
+    };
+    Register(conn, ex);
+    if (tls) {
+      beast::ssl_stream<beast::tcp_stream&> stream(tcp_stream, *tls);
+      tcp_stream.expires_after(options.read_timeout);
+      auto [hec] = co_await stream.async_handshake(
+          net::ssl::stream_base::server, kNoThrow);
+      if (!hec) {
+        co_await Serve(stream, conn, remote);
+        tcp_stream.expires_after(std::chrono::seconds(5));
+        co_await stream.async_shutdown(kNoThrow);
+      }
+    } else {
+      co_await Serve(tcp_stream, conn, remote);
+    }
+    conn->closed = true;
+    beast::error_code ignored;
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_stream.socket().close(ignored);
+    Unregister(conn);
+  }
+
+  net::awaitable<void> Accept() {
+    while (true) {
+      auto [ec, socket] =
+          co_await acceptor.async_accept(net::make_strand(ioc), kNoThrow);
+      if (ec) {
+        if (stopping.load() || ec == net::error::operation_aborted) co_return;
+        log.Warning("accept failed", {{"error", ec.message()}});
+        continue;
+      }
+      auto ex = socket.get_executor();
+      net::co_spawn(ex, Session(std::move(socket)), net::detached);
+    }
+  }
+};
+
+HttpServer::HttpServer(ServerOptions options, const Router& router, Logger& log,
+                       Metrics& metrics, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), router, log, metrics,
+                                   clock)) {}
+
+HttpServer::~HttpServer() { Shutdown(); }
+
+Status HttpServer::Start() {
+  Impl& s = *impl_;
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(s.options.host, ec);
+  if (ec)
+    return InvalidArgumentError("`" + s.options.host +
+                                "` is not an IP address");
+  bool plain =
+      s.options.tls_cert_file.empty() && s.options.tls_key_file.empty();
+  if (plain && !address.is_loopback()) {
+    return FailedPreconditionError(
+        "plain HTTP is allowed only on a loopback address; give a "
+        "TLS certificate and key to listen on `" +
+        s.options.host + "`");
+  }
+  if (!plain) {
+    s.tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    s.tls->set_options(
+        net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+        net::ssl::context::no_tlsv1_1);
+    s.tls->use_certificate_chain_file(s.options.tls_cert_file, ec);
+    if (ec)
+      return InvalidArgumentError("cannot use TLS certificate `" +
+                                  s.options.tls_cert_file + "`");
+    s.tls->use_private_key_file(s.options.tls_key_file, net::ssl::context::pem,
+                                ec);
+    if (ec)
+      return InvalidArgumentError("cannot use TLS key `" +
+                                  s.options.tls_key_file + "`");
+  }
+  tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return UnavailableError("cannot listen on " + s.options.host + ":" +
+                            std::to_string(s.options.port) + ": " +
+                            ec.message());
+  }
+  s.bound_port = s.acceptor.local_endpoint().port();
+  net::co_spawn(s.acceptor.get_executor(), s.Accept(), net::detached);
+  for (int i = 0; i < std::max(1, s.options.threads); ++i) {
+    s.threads.emplace_back([&s] { s.ioc.run(); });
+  }
+  s.log.Info("listening", {{"address", s.options.host},
+                           {"port", std::int64_t{s.bound_port.load()}},
+                           {"tls", !plain}});
+  return OkStatus();
+}
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port.load(); }
+
+void HttpServer::Shutdown() {
+  Impl& s = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.shut_down) return;
+    s.shut_down = true;
+  }
+  s.stopping = true;
+  net::post(s.acceptor.get_executor(), [&s] {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+  auto deadline = std::chrono::steady_clock::now() + s.options.shutdown_grace;
+  std::unique_lock<std::mutex> lock(s.mu);
+  while (!s.connections.empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    for (const auto& [conn, ex] : s.connections) {
+      net::post(ex, [c = conn] {
+        if (!c->busy) c->close();
+      });
+    }
+    s.idle.wait_for(lock, std::chrono::milliseconds(50));
+  }
+  lock.unlock();
+  s.ioc.stop();
+  for (std::thread& t : s.threads) t.join();
+  s.threads.clear();
+  s.log.Info("stopped", {});
+}
+
+}  // namespace evidex::api

@@ -1,0 +1,265 @@
+// Starts the real server on a loopback port and talks HTTP (and HTTPS) to it.
+#include "api/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "core/json.h"
+
+namespace evidex::api {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string request_id;
+  std::string content_type;
+  bool keep_alive = false;
+};
+
+Reply Send(std::uint16_t port, http::verb method, const std::string& target,
+           const std::string& body = "", const std::string& request_id = "") {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "localhost");
+  if (!request_id.empty()) req.set("X-Request-Id", request_id);
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return {static_cast<int>(res.result_int()), res.body(),
+          std::string(res["X-Request-Id"]),
+          std::string(res[http::field::content_type]), res.keep_alive()};
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add("GET", "/healthz", [](const Request&) {
+      Response r;
+      r.body = R"({"status":"ok"})";
+      return r;
+    });
+    router_.Add("POST", "/echo", [](const Request& req) {
+      Response r;
+      r.content_type = "text/plain";
+      r.body = req.body;
+      return r;
+    });
+    router_.Add("GET", "/slow", [this](const Request&) {
+      slow_started_.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      Response r;
+      r.body = R"({"slow":true})";
+      return r;
+    });
+    router_.Add("GET", "/throw", [](const Request&) -> Response {
+      throw std::runtime_error("boom /secret");
+    });
+    router_.Add("GET", "/metrics", [this](const Request&) {
+      Response r;
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = metrics_.Render();
+      return r;
+    });
+  }
+
+  std::unique_ptr<HttpServer> StartServer(ServerOptions options = {}) {
+    options.max_body_bytes = 1024;
+    options.shutdown_grace = std::chrono::seconds(5);
+    auto server =
+        std::make_unique<HttpServer>(options, router_, log_, metrics_, clock_);
+    Status s = server->Start();
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return server;
+  }
+
+  SystemClock clock_;
+  std::ostringstream log_text_;
+  Logger log_{log_text_, clock_};
+  Metrics metrics_;
+  Router router_;
+  std::promise<void> slow_started_;
+};
+
+TEST_F(ServerTest, AnswersAndEchoesRequestIds) {
+  auto server = StartServer();
+  ASSERT_NE(server->port(), 0);
+  Reply r = Send(server->port(), http::verb::get, "/healthz", "", "abc-123");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"ok"})");
+  EXPECT_EQ(r.request_id, "abc-123");
+  Reply fresh = Send(server->port(), http::verb::get, "/healthz", "",
+                     "bad id with spaces");
+  EXPECT_EQ(fresh.request_id.size(), 16u);
+  Reply echo = Send(server->port(), http::verb::post, "/echo", "hello");
+  EXPECT_EQ(echo.body, "hello");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {
+  auto server = StartServer();
+  Reply missing = Send(server->port(), http::verb::get, "/nope?x=1");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.content_type, "application/problem+json");
+  EXPECT_EQ(Send(server->port(), http::verb::delete_, "/healthz").status, 405);
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  auto server = StartServer();
+  Reply r =
+      Send(server->port(), http::verb::post, "/echo", std::string(2000, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  // The server is still healthy afterwards.
+  EXPECT_EQ(Send(server->port(), http::verb::get, "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  auto server = StartServer();
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  net::write(socket, net::buffer(std::string("NOT HTTP AT ALL\r\n\r\n")));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  beast::error_code ec;
+  http::read(socket, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 400u);
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/throw");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("secret"), std::string::npos);
+}
+
+TEST_F(ServerTest, LogsOneLinePerRequestWithoutQueryOrBody) {
+  auto server = StartServer();
+  Send(server->port(), http::verb::post, "/echo?token=s3cr3t",
+       "password=hunter2", "rid-1");
+  server->Shutdown();
+  std::string log = log_text_.str();
+  EXPECT_NE(log.find("\"request_id\":\"rid-1\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"path\":\"/echo\""), std::string::npos);
+  EXPECT_EQ(log.find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(log.find("hunter2"), std::string::npos);
+}
+
+TEST_F(ServerTest, CountsRequestsInMetrics) {
+  auto server = StartServer();
+  Send(server->port(), http::verb::get, "/healthz");
+  Reply m = Send(server->port(), http::verb::get, "/metrics");
+  EXPECT_NE(m.body.find(
+                "evidex_http_requests_total{method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("evidex_http_request_duration_seconds_count"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
+  auto server = StartServer();
+  std::uint16_t port = server->port();
+  auto slow = std::async(std::launch::async, [port] {
+    return Send(port, http::verb::get, "/slow");
+  });
+  slow_started_.get_future().wait();
+  server->Shutdown();
+  Reply r = slow.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"slow":true})");
+  EXPECT_FALSE(r.keep_alive);
+  // No longer accepting.
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  beast::error_code ec;
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), ec);
+  EXPECT_TRUE(ec);
+}
+
+TEST_F(ServerTest, PlainHttpOnlyOnLoopback) {
+  ServerOptions options;
+  options.host = "0.0.0.0";
+  HttpServer server(options, router_, log_, metrics_, clock_);
+  Status s = server.Start();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  ServerOptions bad;
+  bad.host = "not-an-ip";
+  HttpServer server2(bad, router_, log_, metrics_, clock_);
+  EXPECT_EQ(server2.Start().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ServerTest, ServesHttps) {
+  namespace fs = std::filesystem;
+  fs::path dir =
+      fs::temp_directory_path() / ("evidex-tls-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+      "-days 1 "
+      "-subj /CN=localhost -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() +
+      " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ServerOptions options;
+  options.tls_cert_file = (dir / "cert.pem").string();
+  options.tls_key_file = (dir / "key.pem").string();
+  auto server = StartServer(options);
+
+  net::io_context ioc;
+  net::ssl::context ctx(net::ssl::context::tls_client);
+  ctx.load_verify_file(options.tls_cert_file);
+  ctx.set_verify_mode(net::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  stream.handshake(net::ssl::stream_base::client);
+  http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+  req.set(http::field::host, "localhost");
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(res.body(), R"({"status":"ok"})");
+
+  // Plain HTTP to the TLS port gets nothing useful.
+  tcp::socket plain(ioc);
+  plain.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  net::write(
+      plain,
+      net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
+  beast::flat_buffer b2;
+  http::response<http::string_body> r2;
+  beast::error_code ec;
+  http::read(plain, b2, r2, ec);
+  EXPECT_TRUE(ec);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace evidex::api
