@@ -1,7 +1,10 @@
-// evidex: the one binary. Subcommands are registered here and implemented beside this file.
+// evidex: the one binary. Subcommands are registered here and implemented
+// beside this file.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <utility>
 
+#include "cli/merkle.h"
 #include "cli/route.h"
 #include "core/time.h"
 
@@ -11,12 +14,47 @@ int main(int argc, char** argv) {
 
   evidex::cli::RouteOptions route;
   CLI::App* route_cmd = app.add_subcommand(
-      "route", "Print the lawful channels for a query (JSON on standard output)");
-  route_cmd->add_option("query", route.query_path, "Query file, or - for standard input")
+      "route",
+      "Print the lawful channels for a query (JSON on standard output)");
+  route_cmd
+      ->add_option("query", route.query_path,
+                   "Query file, or - for standard input")
       ->required();
-  route_cmd->add_option("--law", route.law_dir,
-                        "Load the law from this directory (rules/, registry/) instead of the "
-                        "built-in law");
+  route_cmd->add_option(
+      "--law", route.law_dir,
+      "Load the law from this directory (rules/, registry/) instead of the "
+      "built-in law");
+
+  evidex::cli::MerkleOptions merkle;
+  CLI::App* merkle_cmd = app.add_subcommand(
+      "merkle", "RFC 9162 Merkle tree roots and proofs of hex leaves on stdin");
+  merkle_cmd->require_subcommand(1);
+  CLI::App* merkle_root =
+      merkle_cmd->add_subcommand("root", "Print the root (hex)");
+  CLI::App* merkle_inclusion = merkle_cmd->add_subcommand(
+      "inclusion", "Print the inclusion proof of a leaf (JSON)");
+  merkle_inclusion
+      ->add_option("index", merkle.argument, "Index of the leaf, from 0")
+      ->required();
+  CLI::App* merkle_consistency = merkle_cmd->add_subcommand(
+      "consistency", "Print the consistency proof from an older size (JSON)");
+  merkle_consistency
+      ->add_option("old_size", merkle.argument,
+                   "Number of leaves of the older tree, from 0")
+      ->required();
+  const std::pair<CLI::App*, evidex::cli::MerkleCommand> merkle_commands[] = {
+      {merkle_root, evidex::cli::MerkleCommand::kRoot},
+      {merkle_inclusion, evidex::cli::MerkleCommand::kInclusion},
+      {merkle_consistency, evidex::cli::MerkleCommand::kConsistency},
+      {merkle_cmd->add_subcommand(
+           "verify-inclusion",
+           "Check an inclusion proof (JSON on standard input)"),
+       evidex::cli::MerkleCommand::kVerifyInclusion},
+      {merkle_cmd->add_subcommand(
+           "verify-consistency",
+           "Check a consistency proof (JSON on standard input)"),
+       evidex::cli::MerkleCommand::kVerifyConsistency},
+  };
 
   try {
     app.parse(argc, argv);
@@ -28,6 +66,12 @@ int main(int argc, char** argv) {
   evidex::SystemClock clock;
   if (route_cmd->parsed()) {
     return evidex::cli::RunRoute(route, std::cin, std::cout, std::cerr, clock);
+  }
+  for (const auto& [command, id] : merkle_commands) {
+    if (command->parsed()) {
+      merkle.command = id;
+      return evidex::cli::RunMerkle(merkle, std::cin, std::cout, std::cerr);
+    }
   }
   return 2;
 }

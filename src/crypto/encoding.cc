@@ -21,7 +21,8 @@ int Base64Value(char c) {
   return -1;
 }
 
-// `c` for a message: printable ASCII as itself, anything else as its byte value.
+// `c` for a message: printable ASCII as itself, anything else as its byte
+// value.
 std::string Describe(char c) {
   if (c >= 0x21 && c <= 0x7e) return "`" + std::string(1, c) + "`";
   return "byte " + std::to_string(static_cast<unsigned char>(c));
@@ -42,8 +43,8 @@ std::string HexEncode(std::span<const std::uint8_t> bytes) {
 
 Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex) {
   if (hex.size() % 2 != 0) {
-    return Err(InvalidArgumentError("odd number of hex digits (" + std::to_string(hex.size()) +
-                                    ")"));
+    return Err(InvalidArgumentError("odd number of hex digits (" +
+                                    std::to_string(hex.size()) + ")"));
   }
   std::vector<std::uint8_t> bytes;
   bytes.reserve(hex.size() / 2);
@@ -52,8 +53,8 @@ Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex) {
     int lo = HexValue(hex[i + 1]);
     if (hi < 0 || lo < 0) {
       std::size_t at = hi < 0 ? i : i + 1;
-      return Err(InvalidArgumentError("invalid hex digit " + Describe(hex[at]) + " at offset " +
-                                      std::to_string(at)));
+      return Err(InvalidArgumentError("invalid hex digit " + Describe(hex[at]) +
+                                      " at offset " + std::to_string(at)));
     }
     bytes.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
   }
@@ -62,11 +63,13 @@ Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex) {
 
 Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) {
-    return Err(InvalidArgumentError("base64 length " + std::to_string(text.size()) +
+    return Err(InvalidArgumentError("base64 length " +
+                                    std::to_string(text.size()) +
                                     " is not a multiple of 4"));
   }
   std::size_t padding = 0;
-  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  if (!text.empty() && text.back() == '=')
+    padding = text[text.size() - 2] == '=' ? 2 : 1;
   const std::size_t digits = text.size() - padding;
   std::vector<std::uint8_t> bytes;
   bytes.reserve(text.size() / 4 * 3);
@@ -75,8 +78,9 @@ Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
   for (std::size_t i = 0; i < digits; ++i) {
     int v = Base64Value(text[i]);
     if (v < 0) {
-      return Err(InvalidArgumentError("invalid base64 character " + Describe(text[i]) +
-                                      " at offset " + std::to_string(i)));
+      return Err(InvalidArgumentError("invalid base64 character " +
+                                      Describe(text[i]) + " at offset " +
+                                      std::to_string(i)));
     }
     acc = (acc << 6 | static_cast<std::uint32_t>(v)) & 0xfff;
     bits += 6;
@@ -85,10 +89,12 @@ Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
       bytes.push_back(static_cast<std::uint8_t>(acc >> bits));
     }
   }
-  // What is left over are the bits of a partial last group: 2 bits before "==", 4 before "=".
+  // What is left over are the bits of a partial last group: 2 bits before "==",
+  // 4 before "=".
   if ((acc & ((1u << bits) - 1)) != 0) {
-    return Err(InvalidArgumentError("base64 has non-zero bits before the padding at offset " +
-                                    std::to_string(digits)));
+    return Err(InvalidArgumentError(
+        "base64 has non-zero bits before the padding at offset " +
+        std::to_string(digits)));
   }
   return bytes;
 }

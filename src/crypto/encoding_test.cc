@@ -11,12 +11,14 @@ using Bytes = std::vector<std::uint8_t>;
 
 TEST(HexTest, EncodesLowercase) {
   EXPECT_EQ(HexEncode(Bytes{}), "");
-  EXPECT_EQ(HexEncode(Bytes{0x00, 0x01, 0x7f, 0x80, 0xab, 0xff}), "00017f80abff");
+  EXPECT_EQ(HexEncode(Bytes{0x00, 0x01, 0x7f, 0x80, 0xab, 0xff}),
+            "00017f80abff");
 }
 
 TEST(HexTest, DecodesEitherCase) {
   EXPECT_EQ(HexDecode("").value(), Bytes{});
-  EXPECT_EQ(HexDecode("00017f80abff").value(), (Bytes{0x00, 0x01, 0x7f, 0x80, 0xab, 0xff}));
+  EXPECT_EQ(HexDecode("00017f80abff").value(),
+            (Bytes{0x00, 0x01, 0x7f, 0x80, 0xab, 0xff}));
   EXPECT_EQ(HexDecode("ABcdEF").value(), (Bytes{0xab, 0xcd, 0xef}));
 }
 
@@ -27,10 +29,14 @@ TEST(HexTest, RejectsOddLength) {
 }
 
 TEST(HexTest, RejectsNonHexNamingTheOffset) {
-  EXPECT_EQ(HexDecode("0g").error(), InvalidArgumentError("invalid hex digit `g` at offset 1"));
-  EXPECT_EQ(HexDecode("aaz0").error(), InvalidArgumentError("invalid hex digit `z` at offset 2"));
-  EXPECT_EQ(HexDecode("a b0").error(), InvalidArgumentError("invalid hex digit byte 32 at offset 1"));
-  EXPECT_EQ(HexDecode("0x12").error(), InvalidArgumentError("invalid hex digit `x` at offset 1"));
+  EXPECT_EQ(HexDecode("0g").error(),
+            InvalidArgumentError("invalid hex digit `g` at offset 1"));
+  EXPECT_EQ(HexDecode("aaz0").error(),
+            InvalidArgumentError("invalid hex digit `z` at offset 2"));
+  EXPECT_EQ(HexDecode("a b0").error(),
+            InvalidArgumentError("invalid hex digit byte 32 at offset 1"));
+  EXPECT_EQ(HexDecode("0x12").error(),
+            InvalidArgumentError("invalid hex digit `x` at offset 1"));
 }
 
 // RFC 4648 section 10.
@@ -56,7 +62,8 @@ TEST(Base64Test, DecodesTheWholeAlphabet) {
   // SHA-256 of the empty string, as the Merkle test vectors write it.
   auto empty = Base64Decode("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
   ASSERT_TRUE(empty.has_value());
-  EXPECT_EQ(HexEncode(*empty), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(*empty),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(Base64Test, RejectsMalformedText) {
@@ -66,8 +73,9 @@ TEST(Base64Test, RejectsMalformedText) {
             InvalidArgumentError("base64 length 5 is not a multiple of 4"));
   EXPECT_EQ(Base64Decode("Zm-v").error(),
             InvalidArgumentError("invalid base64 character `-` at offset 2"));
-  EXPECT_EQ(Base64Decode("Zm9\n").error(),
-            InvalidArgumentError("invalid base64 character byte 10 at offset 3"));
+  EXPECT_EQ(
+      Base64Decode("Zm9\n").error(),
+      InvalidArgumentError("invalid base64 character byte 10 at offset 3"));
   EXPECT_EQ(Base64Decode("Z=9v").error(),
             InvalidArgumentError("invalid base64 character `=` at offset 1"));
   EXPECT_EQ(Base64Decode("====").error(),
@@ -81,9 +89,11 @@ TEST(Base64Test, RejectsMalformedText) {
 TEST(Base64Test, RejectsNonCanonicalPaddingBits) {
   // "Zh==" and "Zm9=" carry bits that "Zg==" and "Zm8=" leave zero.
   EXPECT_EQ(Base64Decode("Zh==").error(),
-            InvalidArgumentError("base64 has non-zero bits before the padding at offset 2"));
+            InvalidArgumentError(
+                "base64 has non-zero bits before the padding at offset 2"));
   EXPECT_EQ(Base64Decode("Zm9=").error(),
-            InvalidArgumentError("base64 has non-zero bits before the padding at offset 3"));
+            InvalidArgumentError(
+                "base64 has non-zero bits before the padding at offset 3"));
 }
 
 }  // namespace

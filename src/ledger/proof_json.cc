@@ -1,10 +1,9 @@
 #include "ledger/proof_json.h"
 
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <cassert>
 #include <initializer_list>
-
-#include <boost/json/value.hpp>
 
 #include "core/json.h"
 #include "crypto/encoding.h"
@@ -14,14 +13,17 @@ namespace {
 
 namespace bj = boost::json;
 
-// An object key for a one-line message: JSON-escaped, at most 64 bytes of it, in backticks.
+// An object key for a one-line message: JSON-escaped, at most 64 bytes of it,
+// in backticks.
 std::string QuoteKey(std::string_view key) {
   constexpr std::size_t kMaxShown = 64;
   std::string_view shown = key;
   if (shown.size() > kMaxShown) {
     std::size_t cut = kMaxShown;
-    // Never cut inside a UTF-8 character: back up to the start of the one the cut would split.
-    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xc0) == 0x80) --cut;
+    // Never cut inside a UTF-8 character: back up to the start of the one the
+    // cut would split.
+    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xc0) == 0x80)
+      --cut;
     shown = key.substr(0, cut);
   }
   std::string escaped;
@@ -32,9 +34,11 @@ std::string QuoteKey(std::string_view key) {
 }
 
 // The object in `text`, which must have exactly the keys `keys`.
-Result<bj::object> ParseObject(std::string_view text, std::initializer_list<std::string_view> keys) {
+Result<bj::object> ParseObject(std::string_view text,
+                               std::initializer_list<std::string_view> keys) {
   EVIDEX_ASSIGN_OR_RETURN(bj::value value, ParseJson(text));
-  if (!value.is_object()) return Err(InvalidArgumentError("expected a JSON object"));
+  if (!value.is_object())
+    return Err(InvalidArgumentError("expected a JSON object"));
   bj::object& object = value.as_object();
   for (const auto& entry : object) {
     std::string_view key(entry.key().data(), entry.key().size());
@@ -44,13 +48,15 @@ Result<bj::object> ParseObject(std::string_view text, std::initializer_list<std:
   }
   for (std::string_view key : keys) {
     if (!object.contains(key)) {
-      return Err(InvalidArgumentError("missing field `" + std::string(key) + "`"));
+      return Err(
+          InvalidArgumentError("missing field `" + std::string(key) + "`"));
     }
   }
   return std::move(object);
 }
 
-Result<std::uint64_t> ReadInteger(const bj::object& object, std::string_view key) {
+Result<std::uint64_t> ReadInteger(const bj::object& object,
+                                  std::string_view key) {
   const bj::value& v = object.at(key);
   const std::string name = "field `" + std::string(key) + "`";
   if (v.is_int64()) {
@@ -67,14 +73,18 @@ Result<std::uint64_t> ReadInteger(const bj::object& object, std::string_view key
 }
 
 Result<Hash> ReadHash(const bj::value& v, const std::string& name) {
-  if (!v.is_string()) return Err(InvalidArgumentError(name + " must be a string of hex digits"));
+  if (!v.is_string())
+    return Err(InvalidArgumentError(name + " must be a string of hex digits"));
   const bj::string& s = v.get_string();
   auto bytes = crypto::HexDecode(std::string_view(s.data(), s.size()));
-  if (!bytes) return Err(InvalidArgumentError(name + ": " + bytes.error().message()));
+  if (!bytes)
+    return Err(InvalidArgumentError(name + ": " + bytes.error().message()));
   Hash hash;
   if (bytes->size() != hash.size()) {
-    return Err(InvalidArgumentError(name + " must be 32 bytes (64 hex digits), got " +
-                                    std::to_string(bytes->size()) + " bytes"));
+    return Err(InvalidArgumentError(name +
+                                    " must be 32 bytes (64 hex digits), got " +
+                                    std::to_string(bytes->size()) +
+                                    (bytes->size() == 1 ? " byte" : " bytes")));
   }
   std::copy(bytes->begin(), bytes->end(), hash.begin());
   return hash;
@@ -86,12 +96,14 @@ Result<Hash> ReadHashField(const bj::object& object, std::string_view key) {
 
 Result<std::vector<Hash>> ReadProof(const bj::object& object) {
   const bj::value& v = object.at("proof");
-  if (!v.is_array()) return Err(InvalidArgumentError("field `proof` must be an array"));
+  if (!v.is_array())
+    return Err(InvalidArgumentError("field `proof` must be an array"));
   std::vector<Hash> proof;
   proof.reserve(v.get_array().size());
   for (const bj::value& element : v.get_array()) {
     EVIDEX_ASSIGN_OR_RETURN(
-        Hash h, ReadHash(element, "field `proof[" + std::to_string(proof.size()) + "]`"));
+        Hash h, ReadHash(element, "field `proof[" +
+                                      std::to_string(proof.size()) + "]`"));
     proof.push_back(h);
   }
   return proof;
@@ -111,7 +123,8 @@ void WriteProof(JsonWriter& w, const std::vector<Hash>& proof) {
 
 }  // namespace
 
-void AppendInclusionProofJson(const InclusionProofMessage& m, std::string& out) {
+void AppendInclusionProofJson(const InclusionProofMessage& m,
+                              std::string& out) {
   JsonWriter w(out);
   w.BeginObject();
   w.Key("tree_size");
@@ -126,7 +139,8 @@ void AppendInclusionProofJson(const InclusionProofMessage& m, std::string& out) 
   w.EndObject();
 }
 
-void AppendConsistencyProofJson(const ConsistencyProofMessage& m, std::string& out) {
+void AppendConsistencyProofJson(const ConsistencyProofMessage& m,
+                                std::string& out) {
   JsonWriter w(out);
   w.BeginObject();
   w.Key("old_size");
@@ -142,9 +156,9 @@ void AppendConsistencyProofJson(const ConsistencyProofMessage& m, std::string& o
 }
 
 Result<InclusionProofMessage> ParseInclusionProofJson(std::string_view text) {
-  EVIDEX_ASSIGN_OR_RETURN(
-      bj::object object,
-      ParseObject(text, {"tree_size", "leaf_index", "root", "leaf_hash", "proof"}));
+  EVIDEX_ASSIGN_OR_RETURN(bj::object object,
+                          ParseObject(text, {"tree_size", "leaf_index", "root",
+                                             "leaf_hash", "proof"}));
   InclusionProofMessage m;
   EVIDEX_ASSIGN_OR_RETURN(m.tree_size, ReadInteger(object, "tree_size"));
   EVIDEX_ASSIGN_OR_RETURN(m.leaf_index, ReadInteger(object, "leaf_index"));
@@ -154,10 +168,11 @@ Result<InclusionProofMessage> ParseInclusionProofJson(std::string_view text) {
   return m;
 }
 
-Result<ConsistencyProofMessage> ParseConsistencyProofJson(std::string_view text) {
-  EVIDEX_ASSIGN_OR_RETURN(
-      bj::object object,
-      ParseObject(text, {"old_size", "new_size", "old_root", "new_root", "proof"}));
+Result<ConsistencyProofMessage> ParseConsistencyProofJson(
+    std::string_view text) {
+  EVIDEX_ASSIGN_OR_RETURN(bj::object object,
+                          ParseObject(text, {"old_size", "new_size", "old_root",
+                                             "new_root", "proof"}));
   ConsistencyProofMessage m;
   EVIDEX_ASSIGN_OR_RETURN(m.old_size, ReadInteger(object, "old_size"));
   EVIDEX_ASSIGN_OR_RETURN(m.new_size, ReadInteger(object, "new_size"));
