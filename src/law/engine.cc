@@ -62,9 +62,14 @@ class Evaluator {
         f.bound |= static_cast<std::uint8_t>(1u << i);
       }
     }
+    // A declaration or reservation takes effect with the instrument, not
+    // before.
     for (const MadeEntry& m : rec->made) {
-      if (!m.from || *m.from <= query_.as_of)
+      if ((!m.from || *m.from <= query_.as_of) &&
+          rec->BoundOn(book_.declarations[m.declaration].instrument,
+                       query_.as_of)) {
         f.made |= std::uint64_t{1} << m.declaration;
+      }
     }
   }
 

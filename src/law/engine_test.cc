@@ -132,3 +132,40 @@ TEST(DecideTest, OpenChannelsAreOrderedByPriority) {
 
 }  // namespace
 }  // namespace evidex::law
+
+namespace evidex::law {
+namespace {
+
+// Japan reserved Art. 7 (7(9)(a)) when it ratified in 2023, but the Protocol is
+// not in force: the reservation has no effect yet, so only the Protocol's entry
+// into force closes Art. 7.
+TEST(DecideTest, ReservationsTakeEffectOnlyWithTheInstrument) {
+  boost::json::value d = testing::Route(R"({
+    "as_of": "2026-11-29", "issuing_state": "FR",
+    "addressee": {"kind": "service_provider", "established_in": "JP"},
+    "data": ["subscriber"], "measure": "production", "emergency": false,
+    "offence": {"max_custodial_years": 5, "categories": [], "via_information_system": true}})");
+  const boost::json::object* e = testing::Excluded(d, "cets224.7");
+  ASSERT_NE(e, nullptr);
+  ASSERT_EQ(e->at("reasons").as_array().size(), 1u);
+  EXPECT_EQ(e->at("reasons").as_array()[0].at("rule").as_string(),
+            "cets224.16.3");
+
+  // With the Protocol in force for both (a query's own records), the
+  // reservation closes Art. 7.
+  boost::json::value in_force = testing::Route(R"({
+    "as_of": "2026-11-29", "issuing_state": "XA",
+    "addressee": {"kind": "service_provider", "established_in": "XB"},
+    "data": ["subscriber"], "measure": "production", "emergency": false,
+    "offence": {"max_custodial_years": 5, "categories": [], "via_information_system": true},
+    "parties": {"XA": {"instruments": {"cets224": "2026-01-01"}},
+                "XB": {"instruments": {"cets224": "2026-01-01"}, "reservations": ["cets224.7.9.a"]}}})");
+  const boost::json::object* e2 = testing::Excluded(in_force, "cets224.7");
+  ASSERT_NE(e2, nullptr);
+  ASSERT_EQ(e2->at("reasons").as_array().size(), 1u);
+  EXPECT_EQ(e2->at("reasons").as_array()[0].at("rule").as_string(),
+            "cets224.7.9.a");
+}
+
+}  // namespace
+}  // namespace evidex::law
