@@ -6,6 +6,7 @@
 
 #include "cli/merkle.h"
 #include "cli/route.h"
+#include "cli/serve.h"
 #include "core/time.h"
 
 int main(int argc, char** argv) {
@@ -56,6 +57,45 @@ int main(int argc, char** argv) {
        evidex::cli::MerkleCommand::kVerifyConsistency},
   };
 
+  evidex::cli::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run a node");
+  serve_cmd->add_option("--config", serve.config_file,
+                        "TOML configuration file");
+  serve_cmd->add_option("--data", serve.data_dir,
+                        "Data directory (the database)");
+  serve_cmd->add_option("--listen", serve.listen,
+                        "host:port (plain HTTP only on loopback)");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "TLS certificate (PEM)");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "TLS private key (PEM)");
+  serve_cmd->add_flag("--sandbox", serve.sandbox,
+                      "Seed demonstration organisations and people");
+
+  evidex::cli::AdminInitOptions admin_init;
+  CLI::App* admin_cmd = app.add_subcommand("admin", "Administer a node");
+  admin_cmd->require_subcommand(1);
+  CLI::App* init_cmd = admin_cmd->add_subcommand(
+      "init",
+      "Create the data directory, the first organisation and its "
+      "administrator; print a one-time token");
+  init_cmd->add_option("--data", admin_init.data_dir, "Data directory")
+      ->required();
+  init_cmd
+      ->add_option("--organisation", admin_init.organisation,
+                   "Name of the first organisation")
+      ->required();
+  init_cmd->add_option("--kind", admin_init.kind, "Kind of organisation")
+      ->required()
+      ->check(CLI::IsMember({"issuing_authority", "validating_authority",
+                             "enforcing_authority", "central_authority",
+                             "point_of_contact_24_7", "service_provider",
+                             "domain_registrar", "oversight"}));
+  init_cmd->add_option("--state", admin_init.state, "State (ISO 3166-1)")
+      ->required();
+  init_cmd->add_option("--name", admin_init.name, "Administrator's name")
+      ->required();
+  init_cmd->add_option("--email", admin_init.email, "Administrator's e-mail")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +103,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
+  if (serve_cmd->parsed()) {
+    return evidex::cli::RunServe(serve, std::cout, std::cerr);
+  }
+  if (init_cmd->parsed()) {
+    return evidex::cli::RunAdminInit(admin_init, std::cout, std::cerr);
+  }
   evidex::SystemClock clock;
   if (route_cmd->parsed()) {
     return evidex::cli::RunRoute(route, std::cin, std::cout, std::cerr, clock);

@@ -77,6 +77,9 @@ constexpr std::string_view kInsertApiToken =
 constexpr std::string_view kSelectApiTokenByHash =
     "SELECT id, person_id, token_hash, scopes, created_at, expires_at, "
     "revoked_at FROM api_tokens WHERE token_hash = ?1";
+constexpr std::string_view kSelectApiToken =
+    "SELECT id, person_id, token_hash, scopes, created_at, expires_at, "
+    "revoked_at FROM api_tokens WHERE id = ?1";
 constexpr std::string_view kRevokeApiToken =
     "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1";
 
@@ -193,6 +196,7 @@ constexpr std::string_view kStatements[] = {
     kListPeople,
     kInsertApiToken,
     kSelectApiTokenByHash,
+    kSelectApiToken,
     kRevokeApiToken,
     kInsertSession,
     kSelectSession,
@@ -706,6 +710,15 @@ class SqliteTransaction final : public Transaction {
                               Prepare(*db_, kSelectApiTokenByHash));
       EVIDEX_RETURN_IF_ERROR(st.BindAll(token_hash));
       return ReadOne(st, ReadApiToken, "no api token has this hash");
+    });
+  }
+
+  Result<ApiToken> GetApiToken(const std::string& id) override {
+    return WithContext("get api token", id, [&]() -> Result<ApiToken> {
+      EVIDEX_RETURN_IF_ERROR(CheckOpen());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kSelectApiToken));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(id));
+      return ReadOne(st, ReadApiToken, "no such api token");
     });
   }
 

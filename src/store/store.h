@@ -172,6 +172,7 @@ class Transaction {
 
   virtual Status PutApiToken(const ApiToken& token) = 0;
   virtual Result<ApiToken> GetApiTokenByHash(const std::string& token_hash) = 0;
+  virtual Result<ApiToken> GetApiToken(const std::string& id) = 0;
   virtual Status RevokeApiToken(const std::string& id, Instant at) = 0;
 
   virtual Status PutSession(const Session& session) = 0;

@@ -509,6 +509,10 @@ TEST_P(StoreConformanceTest, ApiTokenRoundTripsAndRevokesOnce) {
     EXPECT_EQ(Ms(got.created_at), Ms(At(10)));
     EXPECT_EQ(Ms(got.expires_at), Ms(At(10 + 86400)));
     EXPECT_FALSE(got.revoked_at.has_value());
+    EVIDEX_ASSERT_OK_AND_ASSIGN(ApiToken by_id, rx->GetApiToken("tok-1"));
+    EXPECT_EQ(by_id.token_hash, hash);
+    EXPECT_EQ(by_id.person_id, "alice");
+    EVIDEX_EXPECT_CODE(rx->GetApiToken("tok-x"), StatusCode::kNotFound);
   }
   EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
   EVIDEX_ASSERT_OK(tx->RevokeApiToken("tok-1", At(20)));

@@ -1,0 +1,280 @@
+#include "cli/serve.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <ostream>
+#include <sstream>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "api/server.h"
+#include "core/log.h"
+#include "law/law.h"
+#include "node/auth.h"
+#include "node/config.h"
+#include "node/node.h"
+#include "node/sandbox.h"
+#include "node/secrets.h"
+#include "store/sqlite_store.h"
+
+namespace evidex::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status EnsureDataDir(const std::string& dir) {
+  if (dir.empty())
+    return InvalidArgumentError("a data directory is needed (--data DIR)");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return UnavailableError("cannot create `" + dir + "`: " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return OkStatus();
+}
+
+// Writes `text` to `path` so that a reader sees the old file or the whole new
+// one: a temporary file, fsync, rename, fsync of the directory.
+Status WriteFileAtomically(const fs::path& path, const std::string& text) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return UnavailableError("cannot write `" + tmp.string() + "`");
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return UnavailableError("cannot write `" + tmp.string() + "`");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return UnavailableError("cannot replace `" + path.string() + "`");
+  }
+  int dfd =
+      ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return OkStatus();
+}
+
+void PrintSandbox(std::ostream& out,
+                  const std::vector<node::SandboxPerson>& people,
+                  const std::string& base, const fs::path& json) {
+  out << "evidex sandbox: demo people and their API tokens (also in "
+      << json.string() << ")\n";
+  for (const node::SandboxPerson& p : people) {
+    out << "  " << p.name << " (" << p.organisation << ", " << p.state << "; ";
+    for (std::size_t i = 0; i < p.roles.size(); ++i)
+      out << (i ? ", " : "") << p.roles[i];
+    out << ")\n    " << p.token << "\n";
+  }
+  out << "Try:\n"
+      << "  curl -s " << base << "/healthz\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" " << base
+      << "/api/v1/me\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" " << base
+      << "/api/v1/organisations\n"
+      << "  curl -s -H \"Authorization: Bearer $TOKEN\" --data "
+         "@examples/route-fr-ie-subscriber.json "
+      << base << "/api/v1/route\n";
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options, std::ostream& out,
+             std::ostream& err) {
+  node::NodeConfig config;
+  if (!options.config_file.empty()) {
+    std::ifstream in(options.config_file);
+    if (!in) {
+      err << "evidex serve: cannot read `" << options.config_file << "`\n";
+      return 2;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Status s = node::LoadConfig(ss.str(), options.config_file, config);
+    if (!s.ok()) {
+      err << "evidex serve: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (!options.data_dir.empty()) config.data_dir = options.data_dir;
+  if (!options.tls_cert.empty()) config.tls_cert = options.tls_cert;
+  if (!options.tls_key.empty()) config.tls_key = options.tls_key;
+  if (!options.listen.empty()) {
+    Status s = node::SetListen(options.listen, config);
+    if (!s.ok()) {
+      err << "evidex serve: --listen: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (Status s = EnsureDataDir(config.data_dir); !s.ok()) {
+    err << "evidex serve: " << s.message() << "\n";
+    return 2;
+  }
+  if (!node::InitSecrets().ok()) {
+    err << "evidex serve: no source of randomness\n";
+    return 1;
+  }
+
+  // Signals are handled by this thread alone: block them before any other
+  // thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  Logger log(std::cerr, clock, config.log_level);
+  auto law = law::LoadLaw(law::EmbeddedLawFiles());
+  if (!law) {
+    err << "evidex serve: the law does not load: " << law.error().message()
+        << "\n";
+    return 1;
+  }
+  fs::path dir(config.data_dir);
+  auto store = store::OpenSqliteStore((dir / "evidex.db").string(), clock);
+  if (!store) {
+    err << "evidex serve: " << store.error().message() << "\n";
+    return 1;
+  }
+
+  node::NodeOptions node_options;
+  node_options.max_attachment_bytes = config.max_attachment_bytes;
+  std::vector<node::SandboxPerson> people;
+  fs::path sandbox_json = dir / "sandbox.json";
+  if (options.sandbox) {
+    node_options.party_overrides = node::SandboxOverrides(*law);
+    auto seeded = node::SeedSandbox(**store, clock, !fs::exists(sandbox_json));
+    if (!seeded) {
+      err << "evidex serve: cannot seed the sandbox: "
+          << seeded.error().message() << "\n";
+      return 1;
+    }
+    people = std::move(*seeded);
+    if (!people.empty()) {
+      if (Status s =
+              WriteFileAtomically(sandbox_json, node::SandboxJson(people));
+          !s.ok()) {
+        err << "evidex serve: " << s.message() << "\n";
+        return 1;
+      }
+    }
+  }
+
+  api::Metrics metrics;
+  api::Router router;
+  node::Node node(**store, *law, clock, log, metrics, node_options);
+  node.RegisterRoutes(router);
+  api::ServerOptions server_options;
+  server_options.host = config.host;
+  server_options.port = config.port;
+  server_options.tls_cert_file = config.tls_cert;
+  server_options.tls_key_file = config.tls_key;
+  server_options.threads = config.threads;
+  server_options.max_body_bytes = config.max_body_bytes;
+  api::HttpServer server(server_options, router, log, metrics, clock);
+  if (Status s = server.Start(); !s.ok()) {
+    err << "evidex serve: " << s.message() << "\n";
+    return s.code() == StatusCode::kUnavailable ? 1 : 2;
+  }
+  bool tls = !config.tls_cert.empty();
+  std::string host = config.host.find(':') != std::string::npos
+                         ? "[" + config.host + "]"
+                         : config.host;
+  std::string base = std::string(tls ? "https" : "http") + "://" + host + ":" +
+                     std::to_string(server.port());
+  if (options.sandbox) {
+    if (people.empty()) {
+      out << "evidex sandbox: data kept from an earlier run; tokens are in "
+          << sandbox_json.string() << "\n";
+    } else {
+      PrintSandbox(out, people, base, sandbox_json);
+    }
+  }
+  out << "evidex node listening on " << base << " (data in " << dir.string()
+      << "); stop with Ctrl-C\n";
+  out.flush();
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  log.Info("shutting down", {{"signal", std::int64_t{signal_number}}});
+  server.Shutdown();
+  return 0;
+}
+
+int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
+                 std::ostream& err) {
+  if (Status s = EnsureDataDir(options.data_dir); !s.ok()) {
+    err << "evidex admin init: " << s.message() << "\n";
+    return 2;
+  }
+  if (!node::InitSecrets().ok()) {
+    err << "evidex admin init: no source of randomness\n";
+    return 1;
+  }
+  SystemClock clock;
+  auto store = store::OpenSqliteStore(
+      (std::filesystem::path(options.data_dir) / "evidex.db").string(), clock);
+  if (!store) {
+    err << "evidex admin init: " << store.error().message() << "\n";
+    return 1;
+  }
+  auto txn = (*store)->Begin();
+  if (!txn) {
+    err << "evidex admin init: " << txn.error().message() << "\n";
+    return 1;
+  }
+  Instant now = clock.Now();
+  store::Organisation org{node::NewId("org"),
+                          options.organisation,
+                          options.kind,
+                          options.state,
+                          {},
+                          now};
+  store::Person person;
+  person.id = node::NewId("person");
+  person.organisation_id = org.id;
+  person.name = options.name;
+  person.email = options.email;
+  person.roles = {"admin"};
+  person.created_at = now;
+  node::Secret secret = node::NewSecret(node::kTokenPrefix);
+  store::ApiToken token;
+  token.id = node::NewId("tok");
+  token.person_id = person.id;
+  token.token_hash = secret.hash;
+  token.scopes = {"read", "write", "admin"};
+  token.created_at = now;
+  token.expires_at = now + std::chrono::days(30);
+  Status s = (*txn)->PutOrganisation(org);
+  if (s.ok()) s = (*txn)->PutPerson(person);
+  if (s.ok()) s = (*txn)->PutApiToken(token);
+  if (s.ok()) s = (*txn)->Commit();
+  if (!s.ok()) {
+    err << "evidex admin init: " << s.message() << "\n";
+    return s.code() == StatusCode::kAlreadyExists ||
+                   s.code() == StatusCode::kInvalidArgument
+               ? 2
+               : 1;
+  }
+  out << "Created organisation " << org.id << " and administrator " << person.id
+      << ".\n"
+      << "API token (shown once, valid 30 days): " << secret.value << "\n";
+  return 0;
+}
+
+}  // namespace evidex::cli

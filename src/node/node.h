@@ -1,0 +1,66 @@
+// The node: the use cases of evidex behind its HTTP API.
+//
+// A Node hosts organisations and their people on one store, applies the law
+// (the routing engine and the procedure state machines) and answers the API
+// under /api/v1. Every endpoint but /healthz and /api/v1/openapi.json
+// authenticates (auth.h) and authorizes: a person sees and acts only on cases
+// their organisation is party to, in the roles the procedure gives it; another
+// organisation's case answers 404, not 403. Every read of case data is recorded
+// with who, what, when and why (CETS 224 Art. 14(8)).
+//
+// Thread-safe: handlers run concurrently; all state is in the store.
+#ifndef EVIDEX_NODE_NODE_H_
+#define EVIDEX_NODE_NODE_H_
+
+#include <string>
+#include <vector>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "law/law.h"
+#include "store/store.h"
+
+namespace evidex::node {
+
+struct NodeOptions {
+  // States this node treats differently from the registry in every routing
+  // decision (for example a sandbox where the Protocol is in force): as a
+  // query's `parties`.
+  std::vector<law::StateRecord> party_overrides;
+  std::size_t max_attachment_bytes = 10 << 20;
+  std::chrono::hours session_lifetime{12};
+};
+
+class Node {
+ public:
+  Node(store::Store& store, const law::Law& law, const Clock& clock,
+       Logger& log, api::Metrics& metrics, NodeOptions options);
+
+  // Adds every endpoint to `router`.
+  void RegisterRoutes(api::Router& router);
+
+ private:
+  struct Context;
+  api::Response Health(const api::Request& req);
+  api::Response MetricsPage(const api::Request& req);
+  api::Response Me(const api::Request& req);
+  api::Response Organisations(const api::Request& req);
+  api::Response Route(const api::Request& req);
+  api::Response Login(const api::Request& req);
+  api::Response Logout(const api::Request& req);
+  api::Response CreateToken(const api::Request& req);
+  api::Response RevokeToken(const api::Request& req);
+
+  store::Store& store_;
+  const law::Law& law_;
+  const Clock& clock_;
+  Logger& log_;
+  api::Metrics& metrics_;
+  NodeOptions options_;
+};
+
+}  // namespace evidex::node
+
+#endif  // EVIDEX_NODE_NODE_H_
