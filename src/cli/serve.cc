@@ -5,11 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <ostream>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 #include "api/metrics.h"
 #include "api/router.h"
@@ -209,9 +213,28 @@ int RunServe(const ServeOptions& options, std::ostream& out,
       << "); stop with Ctrl-C\n";
   out.flush();
 
+  // The deadline scheduler: once a second, in its own thread, until shutdown.
+  std::jthread scheduler([&](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      auto events = node.CheckDeadlines(clock.Now());
+      if (!events) {
+        log.Warning("deadline check failed",
+                    {{"error", events.error().message()}});
+      } else if (*events > 0) {
+        log.Info("deadlines checked", {{"events", std::int64_t{*events}}});
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+    }
+  });
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log.Info("shutting down", {{"signal", std::int64_t{signal_number}}});
+  scheduler.request_stop();
+  scheduler.join();
   server.Shutdown();
   return 0;
 }

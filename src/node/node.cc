@@ -76,6 +76,13 @@ void Node::RegisterRoutes(api::Router& router) {
   router.Add("POST", "/api/v1/auth/logout", bind(&Node::Logout));
   router.Add("POST", "/api/v1/tokens", bind(&Node::CreateToken));
   router.Add("DELETE", "/api/v1/tokens/{id}", bind(&Node::RevokeToken));
+  router.Add("POST", "/api/v1/cases", bind(&Node::CreateCase));
+  router.Add("GET", "/api/v1/cases", bind(&Node::ListCases));
+  router.Add("GET", "/api/v1/cases/{id}", bind(&Node::GetCase));
+  router.Add("GET", "/api/v1/cases/{id}/events", bind(&Node::CaseEvents));
+  router.Add("POST", "/api/v1/cases/{id}/actions/{action}",
+             bind(&Node::TakeAction));
+  router.Add("GET", "/api/v1/inbox", bind(&Node::Inbox));
 }
 
 api::Response Node::Health(const api::Request& req) {

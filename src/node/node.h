@@ -41,6 +41,13 @@ class Node {
   // Adds every endpoint to `router`.
   void RegisterRoutes(api::Router& router);
 
+  // The scheduler's work at `now`: marks deadlines approaching and missed,
+  // appends them as case events, and applies the expiry a missed deadline
+  // brings (EPOC-PR and Art. 29 preservation end, CETS 224 Art. 7 offers its
+  // fallback). Returns the number of events appended. Safe to call repeatedly;
+  // it changes nothing twice.
+  Result<int> CheckDeadlines(Instant now);
+
  private:
   struct Context;
   api::Response Health(const api::Request& req);
@@ -52,6 +59,12 @@ class Node {
   api::Response Logout(const api::Request& req);
   api::Response CreateToken(const api::Request& req);
   api::Response RevokeToken(const api::Request& req);
+  api::Response CreateCase(const api::Request& req);
+  api::Response GetCase(const api::Request& req);
+  api::Response ListCases(const api::Request& req);
+  api::Response CaseEvents(const api::Request& req);
+  api::Response TakeAction(const api::Request& req);
+  api::Response Inbox(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;

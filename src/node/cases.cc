@@ -1,0 +1,689 @@
+// The case endpoints of the node: create, read, list, history, act, inbox; and
+// the deadline scheduler. See node.h for the authorization and access-record
+// rules.
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+
+#include "api/json_body.h"
+#include "api/problem.h"
+#include "core/json.h"
+#include "law/decision_json.h"
+#include "law/engine.h"
+#include "law/query.h"
+#include "node/auth.h"
+#include "node/node.h"
+#include "node/secrets.h"
+#include "workflow/deadline.h"
+#include "workflow/facts.h"
+#include "workflow/machine.h"
+#include "workflow/plan.h"
+
+namespace evidex::node {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::size_t kMaxIdempotencyKey = 128;
+
+api::Response JsonResponse(int status, std::string body) {
+  api::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+api::Response Problem(const Status& s, const api::Request& req,
+                      const std::vector<api::ProblemItem>& items = {}) {
+  api::Response r = api::ProblemResponse(s, req.request_id, items);
+  if (s.code() == StatusCode::kUnauthenticated) {
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"evidex\"");
+  }
+  return r;
+}
+
+workflow::Deadline FromStore(const store::Deadline& d) {
+  workflow::Deadline w;
+  w.case_id = d.case_id;
+  w.name = d.name;
+  w.rule_id = d.rule_id;
+  w.due_at = d.due_at;
+  w.warn_at = d.warn_at;
+  w.status = workflow::kDeadlineStatuses.Parse(d.status).value_or(
+      workflow::DeadlineStatus::kPending);
+  return w;
+}
+
+store::Deadline ToStore(const workflow::Deadline& w) {
+  return store::Deadline{
+      w.case_id, w.name,
+      w.rule_id, w.due_at,
+      w.warn_at, std::string(workflow::kDeadlineStatuses.Name(w.status))};
+}
+
+// What the node keeps beside the routing decision of a case.
+struct CaseRecord {
+  store::Case c;
+  workflow::CaseFacts facts;
+  std::vector<store::CaseParty> parties;
+  // The parties the order is for (addressee, notified authority): they become
+  // parties to the case, and see it, only once it is transmitted.
+  std::vector<store::CaseParty> recipients;
+  std::vector<workflow::Deadline> deadlines;
+};
+
+// The states in which an order has not yet left its issuer (and validator).
+bool BeforeTransmission(std::string_view state) {
+  return state == "draft" || state == "awaiting_validation" ||
+         state == "validated";
+}
+
+Result<CaseRecord> LoadCase(store::Transaction& txn, const std::string& id) {
+  CaseRecord r;
+  EVIDEX_ASSIGN_OR_RETURN(r.c, txn.GetCase(id));
+  auto decision = ParseJson(r.c.decision_json);
+  if (!decision || !decision->is_object() ||
+      !decision->as_object().contains("facts")) {
+    return Err(DataLossError("case `" + id + "` has no readable facts"));
+  }
+  EVIDEX_ASSIGN_OR_RETURN(
+      r.facts, workflow::ParseFactsJson(bj::serialize(decision->at("facts"))));
+  if (const bj::value* rec = decision->as_object().if_contains("recipients")) {
+    if (!rec->is_array())
+      return Err(DataLossError("case `" + id + "` has malformed recipients"));
+    for (const bj::value& v : rec->as_array()) {
+      if (!v.is_object() || !v.as_object().contains("organisation_id") ||
+          !v.as_object().contains("role")) {
+        return Err(DataLossError("case `" + id + "` has malformed recipients"));
+      }
+      r.recipients.push_back({id,
+                              std::string(v.at("organisation_id").as_string()),
+                              std::string(v.at("role").as_string())});
+    }
+  }
+  EVIDEX_ASSIGN_OR_RETURN(r.parties, txn.ListCaseParties(id));
+  EVIDEX_ASSIGN_OR_RETURN(auto deadlines, txn.ListDeadlines(id));
+  for (const store::Deadline& d : deadlines)
+    r.deadlines.push_back(FromStore(d));
+  return r;
+}
+
+// The roles the organisation holds in the case; empty when it is not a party.
+std::vector<std::string> RolesOf(const CaseRecord& r,
+                                 const std::string& organisation_id) {
+  std::vector<std::string> roles;
+  for (const store::CaseParty& p : r.parties) {
+    if (p.organisation_id == organisation_id) roles.push_back(p.role);
+  }
+  return roles;
+}
+
+std::vector<std::string_view> ActionsFor(const CaseRecord& r,
+                                         const Principal& p, Instant now) {
+  std::vector<std::string_view> out;
+  const workflow::Machine* m = workflow::FindMachine(r.c.procedure);
+  if (m == nullptr) return out;
+  workflow::CaseView view{r.c.id, r.c.state, r.deadlines};
+  for (const std::string& role : RolesOf(r, p.organisation.id)) {
+    for (std::string_view a : workflow::AvailableActions(
+             *m, r.facts, view, {role, p.person.roles}, now)) {
+      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+void WriteCaseSummary(JsonWriter& w, const store::Case& c) {
+  w.Key("id");
+  w.String(c.id);
+  w.Key("procedure");
+  w.String(c.procedure);
+  w.Key("state");
+  w.String(c.state);
+  w.Key("version");
+  w.Int(c.version);
+  w.Key("issuing_organisation_id");
+  w.String(c.issuing_organisation_id);
+  w.Key("created_at");
+  w.String(FormatInstant(c.created_at));
+  w.Key("updated_at");
+  w.String(FormatInstant(c.updated_at));
+}
+
+std::string CaseJson(const CaseRecord& r, const Principal& p, Instant now) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  WriteCaseSummary(w, r.c);
+  w.Key("parties");
+  w.BeginArray();
+  for (const store::CaseParty& party : r.parties) {
+    w.BeginObject();
+    w.Key("organisation_id");
+    w.String(party.organisation_id);
+    w.Key("role");
+    w.String(party.role);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("deadlines");
+  w.BeginArray();
+  for (const workflow::Deadline& d : r.deadlines) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(d.name);
+    w.Key("rule");
+    w.String(d.rule_id);
+    w.Key("due_at");
+    w.String(FormatInstant(d.due_at));
+    w.Key("status");
+    w.String(workflow::kDeadlineStatuses.Name(d.status));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("available_actions");
+  w.BeginArray();
+  for (std::string_view a : ActionsFor(r, p, now)) w.String(a);
+  w.EndArray();
+  w.EndObject();
+  // The order and the facts are stored JSON: splice them in as they are.
+  out.pop_back();
+  out += ",\"facts\":" + workflow::FactsJson(r.facts) +
+         ",\"order\":" + r.c.content_json + "}";
+  return out;
+}
+
+// Reads `X-Purpose`: why the person reads the case (kept in the access record).
+std::string Purpose(const api::Request& req) {
+  std::string_view p = req.Header("x-purpose");
+  if (p.empty()) return "case work";
+  return std::string(p.substr(0, 200));
+}
+
+}  // namespace
+
+api::Response Node::CreateCase(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.Begin();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("write") || !p->HasRole("issuer")) {
+    return Problem(Status(StatusCode::kPermissionDenied,
+                          "creating an order needs the issuer role"),
+                   req);
+  }
+  std::string_view key = req.Header("idempotency-key");
+  if (key.empty() || key.size() > kMaxIdempotencyKey) {
+    return Problem(InvalidArgumentError(
+                       "an `Idempotency-Key` header of 1 to 128 characters is "
+                       "required when creating"),
+                   req);
+  }
+  std::string request_hash =
+      HashSecret(req.method + " " + req.path + "\n" + req.body);
+  auto seen = (*txn)->GetIdempotency(p->person.id, std::string(key));
+  if (!seen) return Problem(seen.error(), req);
+  if (seen->has_value()) {
+    if ((*seen)->request_hash != request_hash) {
+      return Problem(
+          Status(StatusCode::kConflict,
+                 "this `Idempotency-Key` was used for a different request"),
+          req);
+    }
+    api::Response replay =
+        JsonResponse((*seen)->status_code, (*seen)->response_body);
+    replay.headers.emplace_back("Idempotent-Replayed", "true");
+    return replay;
+  }
+
+  auto body = api::ParseBody(req.body);
+  if (!body) return Problem(body.error(), req);
+  api::FieldReader r(body->as_object());
+  std::string procedure = r.String("procedure", true, 64);
+  std::string addressee_id = r.String("addressee_organisation_id", true, 128);
+  std::string validator_id = r.String("validating_organisation_id", false, 128);
+  const bj::object* query_json = r.Object("query");
+  const bj::object* order = r.Object("order");
+  r.CheckKnown({"procedure", "addressee_organisation_id",
+                "validating_organisation_id", "query", "order"});
+  if (!r.ok()) return Problem(r.status(), req);
+
+  auto query = law::ParseQuery(bj::serialize(*query_json), law_.book,
+                               law_.registry, DateOf(now));
+  if (!query)
+    return Problem(
+        InvalidArgumentError("in `query`: " + query.error().message()), req);
+  if (law::StateCodeName(query->issuing_state) != p->organisation.state) {
+    return Problem(Status(StatusCode::kPermissionDenied,
+                          "an organisation of `" + p->organisation.state +
+                              "` issues orders of its own State only"),
+                   req);
+  }
+  for (const law::StateRecord& o : options_.party_overrides) {
+    if (std::none_of(
+            query->parties.begin(), query->parties.end(),
+            [&](const law::StateRecord& q) { return q.code == o.code; })) {
+      query->parties.push_back(o);
+    }
+  }
+  law::Decision decision = law::Decide(law_.book, law_.registry, *query);
+  auto plan = workflow::PlanCase(law_.book, *query, decision, procedure,
+                                 bj::value(*order));
+  if (!plan) {
+    std::vector<api::ProblemItem> reasons;
+    for (const law::ChannelOutcome& c : decision.excluded) {
+      if (law_.book.procedures[c.procedure].id != procedure) continue;
+      c.rules.ForEach([&](law::RuleIndex i) {
+        const law::Rule& rule = law_.book.rules[i];
+        reasons.push_back({rule.id, rule.explain, rule.cite});
+      });
+    }
+    return Problem(plan.error(), req, reasons);
+  }
+  if (!plan->errors.empty()) {
+    std::vector<api::ProblemItem> items;
+    for (const workflow::FieldError& e : plan->errors) {
+      items.push_back({"order." + e.field, e.problem, e.cite});
+    }
+    return Problem(
+        InvalidArgumentError("the order lacks content the law requires"), req,
+        items);
+  }
+  const workflow::CaseFacts& facts = plan->facts;
+
+  auto addressee = (*txn)->GetOrganisation(addressee_id);
+  if (!addressee || addressee->state != facts.addressee_state) {
+    return Problem(
+        InvalidArgumentError(
+            "field `addressee_organisation_id`: no organisation of `" +
+            facts.addressee_state + "` with this id is hosted on this node"),
+        req);
+  }
+  std::vector<store::CaseParty> parties;
+  std::vector<store::CaseParty> recipients;
+  std::string id = NewId("case");
+  parties.push_back({id, p->organisation.id, "issuer"});
+  recipients.push_back({id, addressee->id, "addressee"});
+  if (!validator_id.empty()) {
+    auto validator = (*txn)->GetOrganisation(validator_id);
+    bool competent =
+        validator && validator->state == p->organisation.state &&
+        std::any_of(validator->authorities.begin(),
+                    validator->authorities.end(), [&](const std::string& a) {
+                      return std::find(facts.validating_authorities.begin(),
+                                       facts.validating_authorities.end(),
+                                       a) != facts.validating_authorities.end();
+                    });
+    if (!competent) {
+      return Problem(
+          InvalidArgumentError(
+              "field `validating_organisation_id`: not an authority "
+              "of the issuing State competent to validate this order"),
+          req);
+    }
+    parties.push_back({id, validator->id, "validator"});
+  } else if (facts.validation_required && !facts.ex_post_validation) {
+    return Problem(InvalidArgumentError(
+                       "field `validating_organisation_id`: this order must be "
+                       "validated; name the validating authority"),
+                   req);
+  }
+  if (facts.notification_required) {
+    auto orgs = (*txn)->ListOrganisations();
+    if (!orgs) return Problem(orgs.error(), req);
+    std::string_view kind = facts.notified_role == "enforcing_authority"
+                                ? "enforcing_authority"
+                                : "central_authority";
+    for (const store::Organisation& o : *orgs) {
+      if (o.state == facts.addressee_state && o.kind == kind) {
+        recipients.push_back({id, o.id, facts.notified_role});
+        break;
+      }
+    }
+  }
+  std::string decision_json;
+  law::AppendDecisionJson(law_.book, decision, decision_json);
+  store::Case c;
+  c.id = id;
+  c.procedure = procedure;
+  c.state = std::string(workflow::FindMachine(procedure)->initial);
+  c.issuing_organisation_id = p->organisation.id;
+  c.created_at = now;
+  c.updated_at = now;
+  c.content_json = bj::serialize(*order);
+  std::string recipients_json;
+  {
+    JsonWriter w(recipients_json);
+    w.BeginArray();
+    for (const store::CaseParty& recipient : recipients) {
+      w.BeginObject();
+      w.Key("organisation_id");
+      w.String(recipient.organisation_id);
+      w.Key("role");
+      w.String(recipient.role);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  c.decision_json = "{\"facts\":" + workflow::FactsJson(facts) +
+                    ",\"recipients\":" + recipients_json +
+                    ",\"decision\":" + decision_json + "}";
+  store::CaseEvent created;
+  created.case_id = id;
+  created.type = "created";
+  created.actor_person_id = p->person.id;
+  created.actor_organisation_id = p->organisation.id;
+  created.at = now;
+  created.payload_json = "{\"procedure\":\"" + procedure + "\"}";
+  auto event = (*txn)->CreateCase(c, parties, created);
+  if (!event) return Problem(event.error(), req);
+
+  CaseRecord record{c, facts, parties, recipients, {}};
+  record.c.version = 1;
+  std::string response = CaseJson(record, *p, now);
+  store::IdempotencyRecord idem{
+      std::string(key), p->person.id, request_hash, 201, response, now};
+  Status s = (*txn)->PutIdempotency(idem);
+  if (s.ok()) s = (*txn)->Commit();
+  if (!s.ok()) return Problem(s, req);
+  metrics_
+      .GetCounter("evidex_cases_created_total", "Cases created, by procedure.",
+                  "procedure=\"" + procedure + "\"")
+      .Add();
+  log_.Info("case created", {{"request_id", req.request_id},
+                             {"case_id", id},
+                             {"procedure", procedure}});
+  api::Response res = JsonResponse(201, std::move(response));
+  res.headers.emplace_back("Location", "/api/v1/cases/" + id);
+  return res;
+}
+
+api::Response Node::GetCase(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.Begin();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read"))
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  auto record = LoadCase(**txn, req.params.at("id"));
+  if (!record && record.error().code() != StatusCode::kNotFound) {
+    return Problem(record.error(), req);
+  }
+  if (!record || RolesOf(*record, p->organisation.id).empty()) {
+    return Problem(NotFoundError("no such case"), req);
+  }
+  store::AccessRecord access{p->person.id, p->organisation.id, record->c.id,
+                             "read_case",  Purpose(req),       now};
+  Status s = (*txn)->RecordAccess(access);
+  if (s.ok()) s = (*txn)->Commit();
+  if (!s.ok()) return Problem(s, req);
+  return JsonResponse(200, CaseJson(*record, *p, now));
+}
+
+api::Response Node::ListCases(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.BeginRead();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read"))
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  int limit = 50;
+  std::string limit_text = req.QueryParam("limit");
+  if (!limit_text.empty()) {
+    try {
+      std::size_t used = 0;
+      limit = std::stoi(limit_text, &used);
+      if (used != limit_text.size() || limit < 1 || limit > 200)
+        throw std::out_of_range("limit");
+    } catch (const std::exception&) {
+      return Problem(
+          InvalidArgumentError("query parameter `limit` must be 1 to 200"),
+          req);
+    }
+  }
+  auto page = (*txn)->ListCasesForOrganisation(p->organisation.id,
+                                               req.QueryParam("cursor"), limit);
+  if (!page) return Problem(page.error(), req);
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("cases");
+  w.BeginArray();
+  for (const store::Case& c : page->cases) {
+    w.BeginObject();
+    WriteCaseSummary(w, c);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("next_cursor");
+  w.StringOrNull(page->next_cursor);
+  w.EndObject();
+  return JsonResponse(200, std::move(out));
+}
+
+api::Response Node::CaseEvents(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.Begin();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read"))
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  const std::string& id = req.params.at("id");
+  auto parties = (*txn)->ListCaseParties(id);
+  bool party =
+      parties &&
+      std::any_of(parties->begin(), parties->end(), [&](const auto& cp) {
+        return cp.organisation_id == p->organisation.id;
+      });
+  if (!party) return Problem(NotFoundError("no such case"), req);
+  auto events = (*txn)->ListEvents(id);
+  if (!events) return Problem(events.error(), req);
+  Status s = (*txn)->RecordAccess(
+      {p->person.id, p->organisation.id, id, "read_events", Purpose(req), now});
+  if (s.ok()) s = (*txn)->Commit();
+  if (!s.ok()) return Problem(s, req);
+  std::string out = "{\"events\":[";
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    const store::CaseEvent& e = (*events)[i];
+    if (i > 0) out += ",";
+    std::string head;
+    JsonWriter w(head);
+    w.BeginObject();
+    w.Key("seq");
+    w.Int(e.seq);
+    w.Key("type");
+    w.String(e.type);
+    w.Key("actor_person_id");
+    w.StringOrNull(e.actor_person_id);
+    w.Key("actor_organisation_id");
+    w.StringOrNull(e.actor_organisation_id);
+    w.Key("at");
+    w.String(FormatInstant(e.at));
+    w.EndObject();
+    head.pop_back();
+    out += head + ",\"payload\":" + e.payload_json + "}";
+  }
+  out += "]}";
+  return JsonResponse(200, std::move(out));
+}
+
+api::Response Node::TakeAction(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.Begin();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("write"))
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `write`"),
+                   req);
+  auto record = LoadCase(**txn, req.params.at("id"));
+  if (!record && record.error().code() != StatusCode::kNotFound) {
+    return Problem(record.error(), req);
+  }
+  std::vector<std::string> roles;
+  if (record) roles = RolesOf(*record, p->organisation.id);
+  if (roles.empty()) return Problem(NotFoundError("no such case"), req);
+
+  std::string input = "{}";
+  if (!req.body.empty()) {
+    auto body = api::ParseBody(req.body);
+    if (!body) return Problem(body.error(), req);
+    api::FieldReader r(body->as_object());
+    r.String("comment", false, 10000);
+    r.Strings("reasons", 20, false, 200);
+    r.CheckKnown({"comment", "reasons"});
+    if (!r.ok()) return Problem(r.status(), req);
+    input = bj::serialize(*body);
+  }
+  const workflow::Machine* machine = workflow::FindMachine(record->c.procedure);
+  if (machine == nullptr)
+    return Problem(DataLossError("no machine for the case"), req);
+  workflow::CaseView view{record->c.id, record->c.state, record->deadlines};
+  const std::string& action = req.params.at("action");
+  Result<workflow::Step> step =
+      Err(Status(StatusCode::kPermissionDenied, "not allowed"));
+  for (const std::string& role : roles) {
+    auto attempt = workflow::Apply(*machine, record->facts, view, action,
+                                   {role, p->person.roles}, now);
+    if (attempt) {
+      step = std::move(attempt);
+      break;
+    }
+    if (step.error().code() == StatusCode::kPermissionDenied)
+      step = std::move(attempt);
+  }
+  if (!step) return Problem(step.error(), req);
+
+  store::Case updated = record->c;
+  updated.state = step->to;
+  updated.updated_at = now;
+  auto version = (*txn)->UpdateCase(updated);
+  if (!version) return Problem(version.error(), req);
+  updated.version = *version;
+  for (const workflow::Deadline& d : step->deadlines) {
+    if (Status s = (*txn)->PutDeadline(ToStore(d)); !s.ok())
+      return Problem(s, req);
+  }
+  // Transmission: the addressee and the notified authority join the case.
+  if (BeforeTransmission(step->from) && !BeforeTransmission(step->to) &&
+      step->to != "withdrawn") {
+    for (const store::CaseParty& r : record->recipients) {
+      if (Status s = (*txn)->AddCaseParty(r); !s.ok()) return Problem(s, req);
+    }
+  }
+  store::CaseEvent event;
+  event.case_id = updated.id;
+  event.type = step->event_type;
+  event.actor_person_id = p->person.id;
+  event.actor_organisation_id = p->organisation.id;
+  event.at = now;
+  event.payload_json =
+      "{\"step\":" + workflow::StepJson(*step) + ",\"input\":" + input + "}";
+  if (auto e = (*txn)->AppendEvent(event); !e) return Problem(e.error(), req);
+  auto reloaded = LoadCase(**txn, updated.id);
+  if (!reloaded) return Problem(reloaded.error(), req);
+  std::string response = CaseJson(*reloaded, *p, now);
+  if (Status s = (*txn)->Commit(); !s.ok()) return Problem(s, req);
+  log_.Info("case action", {{"request_id", req.request_id},
+                            {"case_id", updated.id},
+                            {"action", action},
+                            {"state", updated.state}});
+  return JsonResponse(200, std::move(response));
+}
+
+api::Response Node::Inbox(const api::Request& req) {
+  Instant now = clock_.Now();
+  auto txn = store_.BeginRead();
+  if (!txn) return Problem(txn.error(), req);
+  auto p = Authenticate(req, **txn, now);
+  if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read"))
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("cases");
+  w.BeginArray();
+  std::string cursor;
+  do {
+    auto page =
+        (*txn)->ListCasesForOrganisation(p->organisation.id, cursor, 200);
+    if (!page) return Problem(page.error(), req);
+    for (const store::Case& c : page->cases) {
+      auto record = LoadCase(**txn, c.id);
+      if (!record) return Problem(record.error(), req);
+      std::vector<std::string_view> actions = ActionsFor(*record, *p, now);
+      if (actions.empty()) continue;
+      w.BeginObject();
+      WriteCaseSummary(w, c);
+      w.Key("available_actions");
+      w.BeginArray();
+      for (std::string_view a : actions) w.String(a);
+      w.EndArray();
+      w.EndObject();
+    }
+    cursor = page->next_cursor;
+  } while (!cursor.empty());
+  w.EndArray();
+  w.EndObject();
+  return JsonResponse(200, std::move(out));
+}
+
+Result<int> Node::CheckDeadlines(Instant now) {
+  EVIDEX_ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  EVIDEX_ASSIGN_OR_RETURN(auto due, txn->ListDeadlinesToCheck(now, 200));
+  std::vector<std::string> cases;
+  for (const store::Deadline& d : due) {
+    if (std::find(cases.begin(), cases.end(), d.case_id) == cases.end())
+      cases.push_back(d.case_id);
+  }
+  int events = 0;
+  for (const std::string& id : cases) {
+    EVIDEX_ASSIGN_OR_RETURN(CaseRecord record, LoadCase(*txn, id));
+    const workflow::Machine* machine =
+        workflow::FindMachine(record.c.procedure);
+    for (const workflow::DeadlineEvent& e :
+         workflow::CheckDeadlines(record.deadlines, now)) {
+      EVIDEX_RETURN_IF_ERROR(txn->PutDeadline(ToStore(e.deadline)));
+      store::CaseEvent event{id, 0, 0, e.type, "", "", now, e.payload_json};
+      EVIDEX_ASSIGN_OR_RETURN(auto stored, txn->AppendEvent(event));
+      (void)stored;
+      ++events;
+      if (e.deadline.status != workflow::DeadlineStatus::kMissed ||
+          machine == nullptr)
+        continue;
+      auto expiry = machine->ExpiryAction(e.deadline.name);
+      if (!expiry) continue;
+      EVIDEX_ASSIGN_OR_RETURN(record, LoadCase(*txn, id));
+      workflow::CaseView view{record.c.id, record.c.state, record.deadlines};
+      auto step = workflow::Apply(*machine, record.facts, view, *expiry,
+                                  {"system", {}}, now);
+      if (!step) continue;  // the case has moved on; nothing expires
+      store::Case updated = record.c;
+      updated.state = step->to;
+      updated.updated_at = now;
+      EVIDEX_ASSIGN_OR_RETURN(auto version, txn->UpdateCase(updated));
+      (void)version;
+      for (const workflow::Deadline& d : step->deadlines) {
+        EVIDEX_RETURN_IF_ERROR(txn->PutDeadline(ToStore(d)));
+      }
+      store::CaseEvent moved{
+          id, 0,  0,   step->event_type,
+          "", "", now, "{\"step\":" + workflow::StepJson(*step) + "}"};
+      EVIDEX_ASSIGN_OR_RETURN(auto appended, txn->AppendEvent(moved));
+      (void)appended;
+      ++events;
+    }
+  }
+  EVIDEX_RETURN_IF_ERROR(txn->Commit());
+  return events;
+}
+
+}  // namespace evidex::node
