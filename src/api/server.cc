@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -71,6 +72,8 @@ struct HttpServer::Impl {
   const Clock& clock;
 
   net::io_context ioc{options.threads};
+  net::thread_pool workers{
+      static_cast<std::size_t>(std::max(1, options.workers))};
   std::unique_ptr<net::ssl::context> tls;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -220,7 +223,14 @@ struct HttpServer::Impl {
       }
       conn->busy = true;
       auto msg = parser.release();
-      auto res = Handle(msg, remote);
+      // The handler runs on a worker thread; the connection resumes on its
+      // strand.
+      auto res = co_await net::co_spawn(
+          workers,
+          [&]() -> net::awaitable<http::response<http::string_body>> {
+            co_return Handle(msg, remote);
+          },
+          net::use_awaitable);
       bool keep = res.keep_alive();
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
@@ -369,6 +379,7 @@ void HttpServer::Shutdown() {
   s.ioc.stop();
   for (std::thread& t : s.threads) t.join();
   s.threads.clear();
+  s.workers.join();
   s.log.Info("stopped", {});
 }
 

@@ -40,7 +40,11 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};
-  int threads = 2;
+  int threads = 2;  // network threads (reading, writing, TLS)
+  // Threads that run handlers, which may block on the store (e.g. waiting for a
+  // group commit): more than the cores, so that requests waiting for durability
+  // do not stall the others.
+  int workers = 32;
   std::chrono::seconds shutdown_grace{10};
 };
 

@@ -203,15 +203,6 @@ std::string Purpose(const api::Request& req) {
 
 api::Response Node::CreateCase(const api::Request& req) {
   Instant now = clock_.Now();
-  auto txn = store_.Begin();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("write") || !p->HasRole("issuer")) {
-    return Problem(Status(StatusCode::kPermissionDenied,
-                          "creating an order needs the issuer role"),
-                   req);
-  }
   std::string_view key = req.Header("idempotency-key");
   if (key.empty() || key.size() > kMaxIdempotencyKey) {
     return Problem(InvalidArgumentError(
@@ -219,23 +210,6 @@ api::Response Node::CreateCase(const api::Request& req) {
                        "required when creating"),
                    req);
   }
-  std::string request_hash =
-      HashSecret(req.method + " " + req.path + "\n" + req.body);
-  auto seen = (*txn)->GetIdempotency(p->person.id, std::string(key));
-  if (!seen) return Problem(seen.error(), req);
-  if (seen->has_value()) {
-    if ((*seen)->request_hash != request_hash) {
-      return Problem(
-          Status(StatusCode::kConflict,
-                 "this `Idempotency-Key` was used for a different request"),
-          req);
-    }
-    api::Response replay =
-        JsonResponse((*seen)->status_code, (*seen)->response_body);
-    replay.headers.emplace_back("Idempotent-Replayed", "true");
-    return replay;
-  }
-
   auto body = api::ParseBody(req.body);
   if (!body) return Problem(body.error(), req);
   api::FieldReader r(body->as_object());
@@ -247,179 +221,196 @@ api::Response Node::CreateCase(const api::Request& req) {
   r.CheckKnown({"procedure", "addressee_organisation_id",
                 "validating_organisation_id", "query", "order"});
   if (!r.ok()) return Problem(r.status(), req);
+  std::string request_hash =
+      HashSecret(req.method + " " + req.path + "\n" + req.body);
 
-  auto query = law::ParseQuery(bj::serialize(*query_json), law_.book,
-                               law_.registry, DateOf(now));
-  if (!query)
-    return Problem(
-        InvalidArgumentError("in `query`: " + query.error().message()), req);
-  if (law::StateCodeName(query->issuing_state) != p->organisation.state) {
-    return Problem(Status(StatusCode::kPermissionDenied,
-                          "an organisation of `" + p->organisation.state +
-                              "` issues orders of its own State only"),
-                   req);
-  }
-  for (const law::StateRecord& o : options_.party_overrides) {
-    if (std::none_of(
-            query->parties.begin(), query->parties.end(),
-            [&](const law::StateRecord& q) { return q.code == o.code; })) {
-      query->parties.push_back(o);
+  api::Response response;
+  std::vector<api::ProblemItem> items;
+  Status status = store_.Write([&](store::Transaction& txn) -> Status {
+    EVIDEX_ASSIGN_OR_RETURN(Principal p, Authenticate(req, txn, now));
+    if (!p.HasScope("write") || !p.HasRole("issuer")) {
+      return Status(StatusCode::kPermissionDenied,
+                    "creating an order needs the issuer role");
     }
-  }
-  law::Decision decision = law::Decide(law_.book, law_.registry, *query);
-  auto plan = workflow::PlanCase(law_.book, *query, decision, procedure,
-                                 bj::value(*order));
-  if (!plan) {
-    std::vector<api::ProblemItem> reasons;
-    for (const law::ChannelOutcome& c : decision.excluded) {
-      if (law_.book.procedures[c.procedure].id != procedure) continue;
-      c.rules.ForEach([&](law::RuleIndex i) {
-        const law::Rule& rule = law_.book.rules[i];
-        reasons.push_back({rule.id, rule.explain, rule.cite});
-      });
+    EVIDEX_ASSIGN_OR_RETURN(auto seen,
+                            txn.GetIdempotency(p.person.id, std::string(key)));
+    if (seen.has_value()) {
+      if (seen->request_hash != request_hash) {
+        return Status(
+            StatusCode::kConflict,
+            "this `Idempotency-Key` was used for a different request");
+      }
+      response = JsonResponse(seen->status_code, seen->response_body);
+      response.headers.emplace_back("Idempotent-Replayed", "true");
+      return OkStatus();
     }
-    return Problem(plan.error(), req, reasons);
-  }
-  if (!plan->errors.empty()) {
-    std::vector<api::ProblemItem> items;
-    for (const workflow::FieldError& e : plan->errors) {
-      items.push_back({"order." + e.field, e.problem, e.cite});
+    auto query = law::ParseQuery(bj::serialize(*query_json), law_.book,
+                                 law_.registry, DateOf(now));
+    if (!query)
+      return InvalidArgumentError("in `query`: " + query.error().message());
+    if (law::StateCodeName(query->issuing_state) != p.organisation.state) {
+      return Status(StatusCode::kPermissionDenied,
+                    "an organisation of `" + p.organisation.state +
+                        "` issues orders of its own State only");
     }
-    return Problem(
-        InvalidArgumentError("the order lacks content the law requires"), req,
-        items);
-  }
-  const workflow::CaseFacts& facts = plan->facts;
-
-  auto addressee = (*txn)->GetOrganisation(addressee_id);
-  if (!addressee || addressee->state != facts.addressee_state) {
-    return Problem(
-        InvalidArgumentError(
-            "field `addressee_organisation_id`: no organisation of `" +
-            facts.addressee_state + "` with this id is hosted on this node"),
-        req);
-  }
-  std::vector<store::CaseParty> parties;
-  std::vector<store::CaseParty> recipients;
-  std::string id = NewId("case");
-  parties.push_back({id, p->organisation.id, "issuer"});
-  recipients.push_back({id, addressee->id, "addressee"});
-  if (!validator_id.empty()) {
-    auto validator = (*txn)->GetOrganisation(validator_id);
-    bool competent =
-        validator && validator->state == p->organisation.state &&
-        std::any_of(validator->authorities.begin(),
-                    validator->authorities.end(), [&](const std::string& a) {
-                      return std::find(facts.validating_authorities.begin(),
-                                       facts.validating_authorities.end(),
-                                       a) != facts.validating_authorities.end();
-                    });
-    if (!competent) {
-      return Problem(
-          InvalidArgumentError(
-              "field `validating_organisation_id`: not an authority "
-              "of the issuing State competent to validate this order"),
-          req);
-    }
-    parties.push_back({id, validator->id, "validator"});
-  } else if (facts.validation_required && !facts.ex_post_validation) {
-    return Problem(InvalidArgumentError(
-                       "field `validating_organisation_id`: this order must be "
-                       "validated; name the validating authority"),
-                   req);
-  }
-  if (facts.notification_required) {
-    auto orgs = (*txn)->ListOrganisations();
-    if (!orgs) return Problem(orgs.error(), req);
-    std::string_view kind = facts.notified_role == "enforcing_authority"
-                                ? "enforcing_authority"
-                                : "central_authority";
-    for (const store::Organisation& o : *orgs) {
-      if (o.state == facts.addressee_state && o.kind == kind) {
-        recipients.push_back({id, o.id, facts.notified_role});
-        break;
+    for (const law::StateRecord& o : options_.party_overrides) {
+      if (std::none_of(
+              query->parties.begin(), query->parties.end(),
+              [&](const law::StateRecord& q) { return q.code == o.code; })) {
+        query->parties.push_back(o);
       }
     }
-  }
-  std::string decision_json;
-  law::AppendDecisionJson(law_.book, decision, decision_json);
-  store::Case c;
-  c.id = id;
-  c.procedure = procedure;
-  c.state = std::string(workflow::FindMachine(procedure)->initial);
-  c.issuing_organisation_id = p->organisation.id;
-  c.created_at = now;
-  c.updated_at = now;
-  c.content_json = bj::serialize(*order);
-  std::string recipients_json;
-  {
-    JsonWriter w(recipients_json);
-    w.BeginArray();
-    for (const store::CaseParty& recipient : recipients) {
-      w.BeginObject();
-      w.Key("organisation_id");
-      w.String(recipient.organisation_id);
-      w.Key("role");
-      w.String(recipient.role);
-      w.EndObject();
+    law::Decision decision = law::Decide(law_.book, law_.registry, *query);
+    auto plan = workflow::PlanCase(law_.book, *query, decision, procedure,
+                                   bj::value(*order));
+    if (!plan) {
+      for (const law::ChannelOutcome& c : decision.excluded) {
+        if (law_.book.procedures[c.procedure].id != procedure) continue;
+        c.rules.ForEach([&](law::RuleIndex i) {
+          const law::Rule& rule = law_.book.rules[i];
+          items.push_back({rule.id, rule.explain, rule.cite});
+        });
+      }
+      return plan.error();
     }
-    w.EndArray();
-  }
-  c.decision_json = "{\"facts\":" + workflow::FactsJson(facts) +
-                    ",\"recipients\":" + recipients_json +
-                    ",\"decision\":" + decision_json + "}";
-  store::CaseEvent created;
-  created.case_id = id;
-  created.type = "created";
-  created.actor_person_id = p->person.id;
-  created.actor_organisation_id = p->organisation.id;
-  created.at = now;
-  created.payload_json = "{\"procedure\":\"" + procedure + "\"}";
-  auto event = (*txn)->CreateCase(c, parties, created);
-  if (!event) return Problem(event.error(), req);
+    if (!plan->errors.empty()) {
+      for (const workflow::FieldError& e : plan->errors) {
+        items.push_back({"order." + e.field, e.problem, e.cite});
+      }
+      return InvalidArgumentError("the order lacks content the law requires");
+    }
+    const workflow::CaseFacts& facts = plan->facts;
 
-  CaseRecord record{c, facts, parties, recipients, {}};
-  record.c.version = 1;
-  std::string response = CaseJson(record, *p, now);
-  store::IdempotencyRecord idem{
-      std::string(key), p->person.id, request_hash, 201, response, now};
-  Status s = (*txn)->PutIdempotency(idem);
-  if (s.ok()) s = (*txn)->Commit();
-  if (!s.ok()) return Problem(s, req);
-  metrics_
-      .GetCounter("evidex_cases_created_total", "Cases created, by procedure.",
-                  "procedure=\"" + procedure + "\"")
-      .Add();
-  log_.Info("case created", {{"request_id", req.request_id},
-                             {"case_id", id},
-                             {"procedure", procedure}});
-  api::Response res = JsonResponse(201, std::move(response));
-  res.headers.emplace_back("Location", "/api/v1/cases/" + id);
-  return res;
+    auto addressee = txn.GetOrganisation(addressee_id);
+    if (!addressee || addressee->state != facts.addressee_state) {
+      return InvalidArgumentError(
+          "field `addressee_organisation_id`: no organisation of `" +
+          facts.addressee_state + "` with this id is hosted on this node");
+    }
+    std::string id = NewId("case");
+    std::vector<store::CaseParty> parties{{id, p.organisation.id, "issuer"}};
+    std::vector<store::CaseParty> recipients{{id, addressee->id, "addressee"}};
+    if (!validator_id.empty()) {
+      auto validator = txn.GetOrganisation(validator_id);
+      bool competent =
+          validator && validator->state == p.organisation.state &&
+          std::any_of(validator->authorities.begin(),
+                      validator->authorities.end(), [&](const std::string& a) {
+                        return std::find(facts.validating_authorities.begin(),
+                                         facts.validating_authorities.end(),
+                                         a) !=
+                               facts.validating_authorities.end();
+                      });
+      if (!competent) {
+        return InvalidArgumentError(
+            "field `validating_organisation_id`: not an authority of the "
+            "issuing State competent to validate this order");
+      }
+      parties.push_back({id, validator->id, "validator"});
+    } else if (facts.validation_required && !facts.ex_post_validation) {
+      return InvalidArgumentError(
+          "field `validating_organisation_id`: this order must be "
+          "validated; name the validating authority");
+    }
+    if (facts.notification_required) {
+      EVIDEX_ASSIGN_OR_RETURN(auto orgs, txn.ListOrganisations());
+      std::string_view kind = facts.notified_role == "enforcing_authority"
+                                  ? "enforcing_authority"
+                                  : "central_authority";
+      for (const store::Organisation& o : orgs) {
+        if (o.state == facts.addressee_state && o.kind == kind) {
+          recipients.push_back({id, o.id, facts.notified_role});
+          break;
+        }
+      }
+    }
+    std::string recipients_json;
+    {
+      JsonWriter w(recipients_json);
+      w.BeginArray();
+      for (const store::CaseParty& recipient : recipients) {
+        w.BeginObject();
+        w.Key("organisation_id");
+        w.String(recipient.organisation_id);
+        w.Key("role");
+        w.String(recipient.role);
+        w.EndObject();
+      }
+      w.EndArray();
+    }
+    std::string decision_json;
+    law::AppendDecisionJson(law_.book, decision, decision_json);
+    store::Case c;
+    c.id = id;
+    c.procedure = procedure;
+    c.state = std::string(workflow::FindMachine(procedure)->initial);
+    c.issuing_organisation_id = p.organisation.id;
+    c.created_at = now;
+    c.updated_at = now;
+    c.content_json = bj::serialize(*order);
+    c.decision_json = "{\"facts\":" + workflow::FactsJson(facts) +
+                      ",\"recipients\":" + recipients_json +
+                      ",\"decision\":" + decision_json + "}";
+    store::CaseEvent created;
+    created.case_id = id;
+    created.type = "created";
+    created.actor_person_id = p.person.id;
+    created.actor_organisation_id = p.organisation.id;
+    created.at = now;
+    created.payload_json = "{\"procedure\":\"" + procedure + "\"}";
+    EVIDEX_ASSIGN_OR_RETURN(auto event, txn.CreateCase(c, parties, created));
+    static_cast<void>(event);
+
+    CaseRecord record{c, facts, parties, recipients, {}};
+    record.c.version = 1;
+    std::string out = CaseJson(record, p, now);
+    EVIDEX_RETURN_IF_ERROR(txn.PutIdempotency(
+        {std::string(key), p.person.id, request_hash, 201, out, now}));
+    response = JsonResponse(201, std::move(out));
+    response.headers.emplace_back("Location", "/api/v1/cases/" + id);
+    metrics_
+        .GetCounter("evidex_cases_created_total",
+                    "Cases created, by procedure.",
+                    "procedure=\"" + procedure + "\"")
+        .Add();
+    log_.Info("case created", {{"request_id", req.request_id},
+                               {"case_id", id},
+                               {"procedure", procedure}});
+    return OkStatus();
+  });
+  if (!status.ok()) return Problem(status, req, items);
+  return response;
 }
 
 api::Response Node::GetCase(const api::Request& req) {
   Instant now = clock_.Now();
-  auto txn = store_.Begin();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read"))
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
-  auto record = LoadCase(**txn, req.params.at("id"));
-  if (!record && record.error().code() != StatusCode::kNotFound) {
-    return Problem(record.error(), req);
+  std::string out;
+  store::AccessRecord access;
+  {
+    auto txn = store_.BeginRead();
+    if (!txn) return Problem(txn.error(), req);
+    auto p = Authenticate(req, **txn, now);
+    if (!p) return Problem(p.error(), req);
+    if (!p->HasScope("read")) {
+      return Problem(
+          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
+    }
+    auto record = LoadCase(**txn, req.params.at("id"));
+    if (!record && record.error().code() != StatusCode::kNotFound) {
+      return Problem(record.error(), req);
+    }
+    if (!record || RolesOf(*record, p->organisation.id).empty()) {
+      return Problem(NotFoundError("no such case"), req);
+    }
+    out = CaseJson(*record, *p, now);
+    access = {p->person.id, p->organisation.id, record->c.id,
+              "read_case",  Purpose(req),       now};
   }
-  if (!record || RolesOf(*record, p->organisation.id).empty()) {
-    return Problem(NotFoundError("no such case"), req);
-  }
-  store::AccessRecord access{p->person.id, p->organisation.id, record->c.id,
-                             "read_case",  Purpose(req),       now};
-  Status s = (*txn)->RecordAccess(access);
-  if (s.ok()) s = (*txn)->Commit();
+  // No case data leaves without its access record being durable.
+  Status s = store_.Write(
+      [&](store::Transaction& t) { return t.RecordAccess(access); });
   if (!s.ok()) return Problem(s, req);
-  return JsonResponse(200, CaseJson(*record, *p, now));
+  return JsonResponse(200, std::move(out));
 }
 
 api::Response Node::ListCases(const api::Request& req) {
@@ -467,69 +458,59 @@ api::Response Node::ListCases(const api::Request& req) {
 
 api::Response Node::CaseEvents(const api::Request& req) {
   Instant now = clock_.Now();
-  auto txn = store_.Begin();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read"))
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
-  const std::string& id = req.params.at("id");
-  auto parties = (*txn)->ListCaseParties(id);
-  bool party =
-      parties &&
-      std::any_of(parties->begin(), parties->end(), [&](const auto& cp) {
-        return cp.organisation_id == p->organisation.id;
-      });
-  if (!party) return Problem(NotFoundError("no such case"), req);
-  auto events = (*txn)->ListEvents(id);
-  if (!events) return Problem(events.error(), req);
-  Status s = (*txn)->RecordAccess(
-      {p->person.id, p->organisation.id, id, "read_events", Purpose(req), now});
-  if (s.ok()) s = (*txn)->Commit();
-  if (!s.ok()) return Problem(s, req);
   std::string out = "{\"events\":[";
-  for (std::size_t i = 0; i < events->size(); ++i) {
-    const store::CaseEvent& e = (*events)[i];
-    if (i > 0) out += ",";
-    std::string head;
-    JsonWriter w(head);
-    w.BeginObject();
-    w.Key("seq");
-    w.Int(e.seq);
-    w.Key("type");
-    w.String(e.type);
-    w.Key("actor_person_id");
-    w.StringOrNull(e.actor_person_id);
-    w.Key("actor_organisation_id");
-    w.StringOrNull(e.actor_organisation_id);
-    w.Key("at");
-    w.String(FormatInstant(e.at));
-    w.EndObject();
-    head.pop_back();
-    out += head + ",\"payload\":" + e.payload_json + "}";
+  store::AccessRecord access;
+  {
+    auto txn = store_.BeginRead();
+    if (!txn) return Problem(txn.error(), req);
+    auto p = Authenticate(req, **txn, now);
+    if (!p) return Problem(p.error(), req);
+    if (!p->HasScope("read")) {
+      return Problem(
+          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
+    }
+    const std::string& id = req.params.at("id");
+    auto parties = (*txn)->ListCaseParties(id);
+    bool party =
+        parties &&
+        std::any_of(parties->begin(), parties->end(), [&](const auto& cp) {
+          return cp.organisation_id == p->organisation.id;
+        });
+    if (!party) return Problem(NotFoundError("no such case"), req);
+    auto events = (*txn)->ListEvents(id);
+    if (!events) return Problem(events.error(), req);
+    for (std::size_t i = 0; i < events->size(); ++i) {
+      const store::CaseEvent& e = (*events)[i];
+      if (i > 0) out += ",";
+      std::string head;
+      JsonWriter w(head);
+      w.BeginObject();
+      w.Key("seq");
+      w.Int(e.seq);
+      w.Key("type");
+      w.String(e.type);
+      w.Key("actor_person_id");
+      w.StringOrNull(e.actor_person_id);
+      w.Key("actor_organisation_id");
+      w.StringOrNull(e.actor_organisation_id);
+      w.Key("at");
+      w.String(FormatInstant(e.at));
+      w.EndObject();
+      head.pop_back();
+      out += head + ",\"payload\":" + e.payload_json + "}";
+    }
+    out += "]}";
+    access = {p->person.id,  p->organisation.id, id,
+              "read_events", Purpose(req),       now};
   }
-  out += "]}";
+  Status s = store_.Write(
+      [&](store::Transaction& t) { return t.RecordAccess(access); });
+  if (!s.ok()) return Problem(s, req);
   return JsonResponse(200, std::move(out));
 }
 
 api::Response Node::TakeAction(const api::Request& req) {
   Instant now = clock_.Now();
-  auto txn = store_.Begin();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("write"))
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `write`"),
-                   req);
-  auto record = LoadCase(**txn, req.params.at("id"));
-  if (!record && record.error().code() != StatusCode::kNotFound) {
-    return Problem(record.error(), req);
-  }
-  std::vector<std::string> roles;
-  if (record) roles = RolesOf(*record, p->organisation.id);
-  if (roles.empty()) return Problem(NotFoundError("no such case"), req);
-
   std::string input = "{}";
   if (!req.body.empty()) {
     auto body = api::ParseBody(req.body);
@@ -541,60 +522,70 @@ api::Response Node::TakeAction(const api::Request& req) {
     if (!r.ok()) return Problem(r.status(), req);
     input = bj::serialize(*body);
   }
-  const workflow::Machine* machine = workflow::FindMachine(record->c.procedure);
-  if (machine == nullptr)
-    return Problem(DataLossError("no machine for the case"), req);
-  workflow::CaseView view{record->c.id, record->c.state, record->deadlines};
   const std::string& action = req.params.at("action");
-  Result<workflow::Step> step =
-      Err(Status(StatusCode::kPermissionDenied, "not allowed"));
-  for (const std::string& role : roles) {
-    auto attempt = workflow::Apply(*machine, record->facts, view, action,
-                                   {role, p->person.roles}, now);
-    if (attempt) {
-      step = std::move(attempt);
-      break;
+  api::Response response;
+  Status status = store_.Write([&](store::Transaction& txn) -> Status {
+    EVIDEX_ASSIGN_OR_RETURN(Principal p, Authenticate(req, txn, now));
+    if (!p.HasScope("write"))
+      return Status(StatusCode::kPermissionDenied, "needs scope `write`");
+    auto record = LoadCase(txn, req.params.at("id"));
+    if (!record && record.error().code() != StatusCode::kNotFound)
+      return record.error();
+    std::vector<std::string> roles;
+    if (record) roles = RolesOf(*record, p.organisation.id);
+    if (roles.empty()) return NotFoundError("no such case");
+    const workflow::Machine* machine =
+        workflow::FindMachine(record->c.procedure);
+    if (machine == nullptr) return DataLossError("no machine for the case");
+    workflow::CaseView view{record->c.id, record->c.state, record->deadlines};
+    Result<workflow::Step> step =
+        Err(Status(StatusCode::kPermissionDenied, "not allowed"));
+    for (const std::string& role : roles) {
+      auto attempt = workflow::Apply(*machine, record->facts, view, action,
+                                     {role, p.person.roles}, now);
+      if (attempt) {
+        step = std::move(attempt);
+        break;
+      }
+      if (step.error().code() == StatusCode::kPermissionDenied)
+        step = std::move(attempt);
     }
-    if (step.error().code() == StatusCode::kPermissionDenied)
-      step = std::move(attempt);
-  }
-  if (!step) return Problem(step.error(), req);
+    if (!step) return step.error();
 
-  store::Case updated = record->c;
-  updated.state = step->to;
-  updated.updated_at = now;
-  auto version = (*txn)->UpdateCase(updated);
-  if (!version) return Problem(version.error(), req);
-  updated.version = *version;
-  for (const workflow::Deadline& d : step->deadlines) {
-    if (Status s = (*txn)->PutDeadline(ToStore(d)); !s.ok())
-      return Problem(s, req);
-  }
-  // Transmission: the addressee and the notified authority join the case.
-  if (BeforeTransmission(step->from) && !BeforeTransmission(step->to) &&
-      step->to != "withdrawn") {
-    for (const store::CaseParty& r : record->recipients) {
-      if (Status s = (*txn)->AddCaseParty(r); !s.ok()) return Problem(s, req);
+    store::Case updated = record->c;
+    updated.state = step->to;
+    updated.updated_at = now;
+    EVIDEX_ASSIGN_OR_RETURN(updated.version, txn.UpdateCase(updated));
+    for (const workflow::Deadline& d : step->deadlines) {
+      EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(d)));
     }
-  }
-  store::CaseEvent event;
-  event.case_id = updated.id;
-  event.type = step->event_type;
-  event.actor_person_id = p->person.id;
-  event.actor_organisation_id = p->organisation.id;
-  event.at = now;
-  event.payload_json =
-      "{\"step\":" + workflow::StepJson(*step) + ",\"input\":" + input + "}";
-  if (auto e = (*txn)->AppendEvent(event); !e) return Problem(e.error(), req);
-  auto reloaded = LoadCase(**txn, updated.id);
-  if (!reloaded) return Problem(reloaded.error(), req);
-  std::string response = CaseJson(*reloaded, *p, now);
-  if (Status s = (*txn)->Commit(); !s.ok()) return Problem(s, req);
-  log_.Info("case action", {{"request_id", req.request_id},
-                            {"case_id", updated.id},
-                            {"action", action},
-                            {"state", updated.state}});
-  return JsonResponse(200, std::move(response));
+    // Transmission: the addressee and the notified authority join the case.
+    if (BeforeTransmission(step->from) && !BeforeTransmission(step->to) &&
+        step->to != "withdrawn") {
+      for (const store::CaseParty& recipient : record->recipients) {
+        EVIDEX_RETURN_IF_ERROR(txn.AddCaseParty(recipient));
+      }
+    }
+    store::CaseEvent event;
+    event.case_id = updated.id;
+    event.type = step->event_type;
+    event.actor_person_id = p.person.id;
+    event.actor_organisation_id = p.organisation.id;
+    event.at = now;
+    event.payload_json =
+        "{\"step\":" + workflow::StepJson(*step) + ",\"input\":" + input + "}";
+    EVIDEX_ASSIGN_OR_RETURN(auto appended, txn.AppendEvent(event));
+    static_cast<void>(appended);
+    EVIDEX_ASSIGN_OR_RETURN(CaseRecord reloaded, LoadCase(txn, updated.id));
+    response = JsonResponse(200, CaseJson(reloaded, p, now));
+    log_.Info("case action", {{"request_id", req.request_id},
+                              {"case_id", updated.id},
+                              {"action", action},
+                              {"state", updated.state}});
+    return OkStatus();
+  });
+  if (!status.ok()) return Problem(status, req);
+  return response;
 }
 
 api::Response Node::Inbox(const api::Request& req) {

@@ -176,7 +176,14 @@ constexpr std::string_view kSelectAttachment =
     "SELECT id, case_id, name, media_type, sha256, bytes, created_at FROM "
     "attachments WHERE id = ?1";
 
+constexpr std::string_view kGroupSavepoint = "SAVEPOINT group_job";
+constexpr std::string_view kGroupRollback = "ROLLBACK TO group_job";
+constexpr std::string_view kGroupRelease = "RELEASE group_job";
+
 constexpr std::string_view kStatements[] = {
+    kGroupSavepoint,
+    kGroupRollback,
+    kGroupRelease,
     kBeginImmediate,
     kBeginDeferred,
     kTakeSnapshot,
@@ -547,6 +554,7 @@ class SqliteStore final : public Store {
 
   Result<std::unique_ptr<Transaction>> Begin() override;
   Result<std::unique_ptr<Transaction>> BeginRead() override;
+  Status Write(const std::function<Status(Transaction&)>& work) override;
   int SchemaVersion() const override { return schema_version_; }
 
   // Called by a write transaction when it ends.
@@ -571,6 +579,20 @@ class SqliteStore final : public Store {
       idle_readers_;  // guarded by readers_mu_
 
   std::atomic<int> open_transactions_{0};
+
+  // Group commit (Write): callers queue their work; one of them at a time
+  // commits everything queued so far in one transaction, the others wait for
+  // their turn or their result.
+  struct Job {
+    const std::function<Status(Transaction&)>* work;
+    Status status;
+    bool done = false;
+  };
+  void CommitBatch(const std::vector<Job*>& batch);
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<Job*> pending_;  // guarded by group_mu_
+  bool committing_ = false;    // guarded by group_mu_
 };
 
 class SqliteTransaction final : public Transaction {
@@ -1166,6 +1188,55 @@ Result<std::unique_ptr<Transaction>> SqliteStore::Begin() {
     return Err(Annotate(std::move(begun), "begin", ""));
   }
   return std::make_unique<SqliteTransaction>(this, &writer_);
+}
+
+Status SqliteStore::Write(const std::function<Status(Transaction&)>& work) {
+  Job job{&work, OkStatus(), false};
+  std::unique_lock lock(group_mu_);
+  pending_.push_back(&job);
+  while (!job.done) {
+    if (committing_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    committing_ = true;
+    std::vector<Job*> batch;
+    batch.swap(pending_);
+    lock.unlock();
+    CommitBatch(batch);
+    lock.lock();
+    committing_ = false;
+    for (Job* j : batch) j->done = true;
+    group_cv_.notify_all();
+  }
+  return job.status;
+}
+
+void SqliteStore::CommitBatch(const std::vector<Job*>& batch) {
+  auto txn = Begin();
+  if (!txn) {
+    for (Job* j : batch) j->status = txn.error();
+    return;
+  }
+  for (Job* j : batch) {
+    Status s = RunSql(writer_, kGroupSavepoint);
+    if (s.ok()) {
+      s = (*j->work)(**txn);
+      if (!s.ok()) {
+        Status undone = RunSql(writer_, kGroupRollback);
+        static_cast<void>(undone);
+      }
+      Status released = RunSql(writer_, kGroupRelease);
+      if (s.ok() && !released.ok()) s = released;
+    }
+    j->status = std::move(s);
+  }
+  Status committed = (*txn)->Commit();
+  if (!committed.ok()) {
+    for (Job* j : batch) {
+      if (j->status.ok()) j->status = committed;
+    }
+  }
 }
 
 Result<std::unique_ptr<Transaction>> SqliteStore::BeginRead() {

@@ -261,6 +261,51 @@ TEST_P(StoreConformanceTest, ReportsASchemaVersion) {
 // --- organisations
 // ------------------------------------------------------------------------------
 
+TEST_P(StoreConformanceTest, WriteCommitsEachJobAtomically) {
+  EVIDEX_ASSERT_OK(store().Write([](Transaction& tx) {
+    return tx.PutOrganisation(MakeOrganisation("org-w1"));
+  }));
+  Status failed = store().Write([](Transaction& tx) -> Status {
+    EVIDEX_RETURN_IF_ERROR(tx.PutOrganisation(MakeOrganisation("org-w2")));
+    return FailedPreconditionError("the job changes its mind");
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(failed.message(), "the job changes its mind");
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_EXPECT_OK(rx->GetOrganisation("org-w1"));
+  EVIDEX_EXPECT_CODE(rx->GetOrganisation("org-w2"), StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, WriteGroupsConcurrentCallers) {
+  constexpr int kThreads = 8, kJobs = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int j = 0; j < kJobs; ++j) {
+        std::string id = "org-" + std::to_string(t) + "-" + std::to_string(j);
+        bool fail = j % 5 == 0;  // every fifth job fails after writing
+        Status s = store().Write([&](Transaction& tx) -> Status {
+          EVIDEX_RETURN_IF_ERROR(tx.PutOrganisation(MakeOrganisation(id)));
+          if (fail) return InvalidArgumentError("refused");
+          return OkStatus();
+        });
+        (s.ok() ? ok : refused)++;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kJobs * 4 / 5);
+  EXPECT_EQ(refused.load(), kThreads * kJobs / 5);
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto orgs, rx->ListOrganisations());
+  EXPECT_EQ(static_cast<int>(orgs.size()), kThreads * kJobs * 4 / 5);
+  for (const Organisation& o : orgs) {
+    int j = std::stoi(o.id.substr(o.id.rfind('-') + 1));
+    EXPECT_NE(j % 5, 0) << o.id;
+  }
+}
+
 TEST_P(StoreConformanceTest, OrganisationRoundTrips) {
   Organisation full = MakeOrganisation("org-a");
   full.authorities = {"judge", "investigating_judge"};
