@@ -15,7 +15,6 @@ import time
 import urllib.error
 import urllib.request
 
-EVIDEX = sys.argv[1]
 FAILURES = []
 
 
@@ -33,7 +32,7 @@ class Node:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [EVIDEX, "serve", "--sandbox", "--data", self.data, "--listen",
+            [sys.argv[1], "serve", "--sandbox", "--data", self.data, "--listen",
              f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 60

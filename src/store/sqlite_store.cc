@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -580,17 +581,17 @@ class SqliteStore final : public Store {
 
   std::atomic<int> open_transactions_{0};
 
-  // Group commit (Write): callers queue their work; one of them at a time
-  // commits everything queued so far in one transaction, the others wait for
-  // their turn or their result.
+  // Group commit (Write): callers queue their work; one of them at a time (the
+  // leader) commits everything queued so far in one transaction. Each waiting
+  // caller is woken exactly once: with its result, or to lead the next batch.
   struct Job {
     const std::function<Status(Transaction&)>* work;
     Status status;
-    bool done = false;
+    bool lead = false;  // set before `wake` is released: lead the next batch
+    std::binary_semaphore wake{0};
   };
   void CommitBatch(const std::vector<Job*>& batch);
   std::mutex group_mu_;
-  std::condition_variable group_cv_;
   std::vector<Job*> pending_;  // guarded by group_mu_
   bool committing_ = false;    // guarded by group_mu_
 };
@@ -1191,24 +1192,39 @@ Result<std::unique_ptr<Transaction>> SqliteStore::Begin() {
 }
 
 Status SqliteStore::Write(const std::function<Status(Transaction&)>& work) {
-  Job job{&work, OkStatus(), false};
-  std::unique_lock lock(group_mu_);
-  pending_.push_back(&job);
-  while (!job.done) {
-    if (committing_) {
-      group_cv_.wait(lock);
-      continue;
+  Job job{&work, OkStatus()};
+  {
+    std::lock_guard lock(group_mu_);
+    pending_.push_back(&job);
+    if (!committing_) {
+      committing_ = true;
+      job.lead = true;
     }
-    committing_ = true;
-    std::vector<Job*> batch;
-    batch.swap(pending_);
-    lock.unlock();
-    CommitBatch(batch);
-    lock.lock();
-    committing_ = false;
-    for (Job* j : batch) j->done = true;
-    group_cv_.notify_all();
   }
+  if (!job.lead) {
+    job.wake.acquire();
+    if (!job.lead) return job.status;  // a leader committed this job
+  }
+  std::vector<Job*> batch;
+  {
+    std::lock_guard lock(group_mu_);
+    batch.swap(pending_);
+  }
+  CommitBatch(batch);
+  Job* next = nullptr;
+  {
+    std::lock_guard lock(group_mu_);
+    if (pending_.empty()) {
+      committing_ = false;
+    } else {
+      next = pending_.front();
+      next->lead = true;
+    }
+  }
+  for (Job* j : batch) {
+    if (j != &job) j->wake.release();
+  }
+  if (next != nullptr) next->wake.release();
   return job.status;
 }
 
