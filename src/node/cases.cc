@@ -80,7 +80,9 @@ bool BeforeTransmission(std::string_view state) {
 Result<CaseRecord> LoadCase(store::Transaction& txn, const std::string& id) {
   CaseRecord r;
   EVIDEX_ASSIGN_OR_RETURN(r.c, txn.GetCase(id));
-  auto decision = ParseJson(r.c.decision_json);
+  // The node wrote this JSON itself: no need to look for repeated keys.
+  auto decision =
+      ParseJson(r.c.decision_json, JsonLimits{.allow_duplicate_keys = true});
   if (!decision || !decision->is_object() ||
       !decision->as_object().contains("facts")) {
     return Err(DataLossError("case `" + id + "` has no readable facts"));
@@ -348,16 +350,18 @@ api::Response Node::CreateCase(const api::Request& req) {
     c.created_at = now;
     c.updated_at = now;
     c.content_json = bj::serialize(*order);
+    // The case keeps what its steps need (facts, recipients); the full routing
+    // decision it was created under goes into its first event, the history.
     c.decision_json = "{\"facts\":" + workflow::FactsJson(facts) +
-                      ",\"recipients\":" + recipients_json +
-                      ",\"decision\":" + decision_json + "}";
+                      ",\"recipients\":" + recipients_json + "}";
     store::CaseEvent created;
     created.case_id = id;
     created.type = "created";
     created.actor_person_id = p.person.id;
     created.actor_organisation_id = p.organisation.id;
     created.at = now;
-    created.payload_json = "{\"procedure\":\"" + procedure + "\"}";
+    created.payload_json = "{\"procedure\":\"" + procedure +
+                           "\",\"decision\":" + decision_json + "}";
     EVIDEX_ASSIGN_OR_RETURN(auto event, txn.CreateCase(c, parties, created));
     static_cast<void>(event);
 
