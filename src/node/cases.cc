@@ -205,6 +205,12 @@ std::string Purpose(const api::Request& req) {
 
 api::Response Node::CreateCase(const api::Request& req) {
   Instant now = clock_.Now();
+  {
+    auto txn = store_.BeginRead();
+    if (!txn) return Problem(txn.error(), req);
+    if (auto p = Authenticate(req, **txn, now); !p)
+      return Problem(p.error(), req);
+  }
   std::string_view key = req.Header("idempotency-key");
   if (key.empty() || key.size() > kMaxIdempotencyKey) {
     return Problem(InvalidArgumentError(
@@ -246,6 +252,11 @@ api::Response Node::CreateCase(const api::Request& req) {
       response.headers.emplace_back("Idempotent-Replayed", "true");
       return OkStatus();
     }
+    if (query_json->contains("parties")) {
+      return InvalidArgumentError(
+          "field `query.parties`: a case is routed under the registry (and the "
+          "node's own overrides), not under States its issuer describes");
+    }
     auto query = law::ParseQuery(bj::serialize(*query_json), law_.book,
                                  law_.registry, DateOf(now));
     if (!query)
@@ -282,6 +293,14 @@ api::Response Node::CreateCase(const api::Request& req) {
       return InvalidArgumentError("the order lacks content the law requires");
     }
     const workflow::CaseFacts& facts = plan->facts;
+    if (std::find(p.organisation.authorities.begin(),
+                  p.organisation.authorities.end(), facts.issuing_authority) ==
+        p.organisation.authorities.end()) {
+      return Status(StatusCode::kPermissionDenied,
+                    "field `order.issuing_authority.authority`: `" +
+                        facts.issuing_authority + "` is not what `" +
+                        p.organisation.name + "` is");
+    }
 
     auto addressee = txn.GetOrganisation(addressee_id);
     if (!addressee || addressee->state != facts.addressee_state) {
@@ -291,7 +310,16 @@ api::Response Node::CreateCase(const api::Request& req) {
     }
     std::string id = NewId("case");
     std::vector<store::CaseParty> parties{{id, p.organisation.id, "issuer"}};
-    std::vector<store::CaseParty> recipients{{id, addressee->id, "addressee"}};
+    // Authorities that receive a request for their State take the part the
+    // procedure gives them; providers, their establishments and representatives
+    // are the addressee.
+    std::string addressee_role = "addressee";
+    for (std::string_view role :
+         {"requested_party", "point_of_contact_24_7", "central_authority"}) {
+      if (facts.addressee_role == role) addressee_role = std::string(role);
+    }
+    std::vector<store::CaseParty> recipients{
+        {id, addressee->id, addressee_role}};
     if (!validator_id.empty()) {
       auto validator = txn.GetOrganisation(validator_id);
       bool competent =
@@ -395,16 +423,18 @@ api::Response Node::GetCase(const api::Request& req) {
     if (!txn) return Problem(txn.error(), req);
     auto p = Authenticate(req, **txn, now);
     if (!p) return Problem(p.error(), req);
-    if (!p->HasScope("read")) {
-      return Problem(
-          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
-    }
     auto record = LoadCase(**txn, req.params.at("id"));
     if (!record && record.error().code() != StatusCode::kNotFound) {
       return Problem(record.error(), req);
     }
+    // A case the organisation is not party to does not exist for it, whatever
+    // the credentials' scopes.
     if (!record || RolesOf(*record, p->organisation.id).empty()) {
       return Problem(NotFoundError("no such case"), req);
+    }
+    if (!p->HasScope("read")) {
+      return Problem(
+          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
     }
     out = CaseJson(*record, *p, now);
     access = {p->person.id, p->organisation.id, record->c.id,
@@ -469,10 +499,6 @@ api::Response Node::CaseEvents(const api::Request& req) {
     if (!txn) return Problem(txn.error(), req);
     auto p = Authenticate(req, **txn, now);
     if (!p) return Problem(p.error(), req);
-    if (!p->HasScope("read")) {
-      return Problem(
-          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
-    }
     const std::string& id = req.params.at("id");
     auto parties = (*txn)->ListCaseParties(id);
     bool party =
@@ -481,6 +507,10 @@ api::Response Node::CaseEvents(const api::Request& req) {
           return cp.organisation_id == p->organisation.id;
         });
     if (!party) return Problem(NotFoundError("no such case"), req);
+    if (!p->HasScope("read")) {
+      return Problem(
+          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
+    }
     auto events = (*txn)->ListEvents(id);
     if (!events) return Problem(events.error(), req);
     for (std::size_t i = 0; i < events->size(); ++i) {
@@ -530,14 +560,14 @@ api::Response Node::TakeAction(const api::Request& req) {
   api::Response response;
   Status status = store_.Write([&](store::Transaction& txn) -> Status {
     EVIDEX_ASSIGN_OR_RETURN(Principal p, Authenticate(req, txn, now));
-    if (!p.HasScope("write"))
-      return Status(StatusCode::kPermissionDenied, "needs scope `write`");
     auto record = LoadCase(txn, req.params.at("id"));
     if (!record && record.error().code() != StatusCode::kNotFound)
       return record.error();
     std::vector<std::string> roles;
     if (record) roles = RolesOf(*record, p.organisation.id);
     if (roles.empty()) return NotFoundError("no such case");
+    if (!p.HasScope("write"))
+      return Status(StatusCode::kPermissionDenied, "needs scope `write`");
     const workflow::Machine* machine =
         workflow::FindMachine(record->c.procedure);
     if (machine == nullptr) return DataLossError("no machine for the case");

@@ -9,6 +9,7 @@
 #include "law/engine.h"
 #include "law/query.h"
 #include "node/auth.h"
+#include "node/openapi.h"
 #include "node/secrets.h"
 
 namespace evidex::node {
@@ -52,6 +53,11 @@ void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
   w.EndArray();
 }
 
+// GET /api/v1/openapi.json: the API's description; public, like /healthz.
+api::Response OpenApiDocument(const api::Request&) {
+  return JsonResponse(200, std::string(OpenApiJson()));
+}
+
 }  // namespace
 
 Node::Node(store::Store& store, const law::Law& law, const Clock& clock,
@@ -69,6 +75,7 @@ void Node::RegisterRoutes(api::Router& router) {
   };
   router.Add("GET", "/healthz", bind(&Node::Health));
   router.Add("GET", "/metrics", bind(&Node::MetricsPage));
+  router.Add("GET", "/api/v1/openapi.json", OpenApiDocument);
   router.Add("GET", "/api/v1/me", bind(&Node::Me));
   router.Add("GET", "/api/v1/organisations", bind(&Node::Organisations));
   router.Add("POST", "/api/v1/route", bind(&Node::Route));
@@ -112,6 +119,10 @@ api::Response Node::Me(const api::Request& req) {
   if (!txn) return Problem(txn.error(), req);
   auto p = Authenticate(req, **txn, clock_.Now());
   if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read")) {
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  }
   std::string body;
   JsonWriter w(body);
   w.BeginObject();
@@ -139,6 +150,10 @@ api::Response Node::Organisations(const api::Request& req) {
   if (!txn) return Problem(txn.error(), req);
   auto p = Authenticate(req, **txn, clock_.Now());
   if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("read")) {
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
+                   req);
+  }
   auto orgs = (*txn)->ListOrganisations();
   if (!orgs) return Problem(orgs.error(), req);
   std::string body;
@@ -158,6 +173,10 @@ api::Response Node::Route(const api::Request& req) {
     if (!txn) return Problem(txn.error(), req);
     auto p = Authenticate(req, **txn, clock_.Now());
     if (!p) return Problem(p.error(), req);
+    if (!p->HasScope("read")) {
+      return Problem(
+          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
+    }
   }
   auto query =
       law::ParseQuery(req.body, law_.book, law_.registry, DateOf(clock_.Now()));
@@ -214,11 +233,7 @@ api::Response Node::Login(const api::Request& req) {
   w.Key("expires_at");
   w.String(FormatInstant(session.expires_at));
   w.EndObject();
-  api::Response res = JsonResponse(201, std::move(out));
-  res.headers.emplace_back("Set-Cookie",
-                           "evidex_session=" + secret.value +
-                               "; Path=/; HttpOnly; Secure; SameSite=Strict");
-  return res;
+  return JsonResponse(201, std::move(out));
 }
 
 api::Response Node::Logout(const api::Request& req) {
@@ -243,6 +258,10 @@ api::Response Node::CreateToken(const api::Request& req) {
   if (!txn) return Problem(txn.error(), req);
   auto p = Authenticate(req, **txn, clock_.Now());
   if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("write")) {
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `write`"),
+                   req);
+  }
   auto body = api::ParseBody(req.body);
   if (!body) return Problem(body.error(), req);
   api::FieldReader r(body->as_object());
@@ -300,6 +319,10 @@ api::Response Node::RevokeToken(const api::Request& req) {
   if (!txn) return Problem(txn.error(), req);
   auto p = Authenticate(req, **txn, clock_.Now());
   if (!p) return Problem(p.error(), req);
+  if (!p->HasScope("write")) {
+    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `write`"),
+                   req);
+  }
   // A person revokes their own tokens; another person's token is not found.
   const std::string& id = req.params.at("id");
   auto token = (*txn)->GetApiToken(id);

@@ -2,10 +2,10 @@
 //
 // A Node hosts organisations and their people on one store, applies the law
 // (the routing engine and the procedure state machines) and answers the API
-// under /api/v1. Every endpoint but /healthz and /api/v1/openapi.json
-// authenticates (auth.h) and authorizes: a person sees and acts only on cases
-// their organisation is party to, in the roles the procedure gives it; another
-// organisation's case answers 404, not 403. Every read of case data is recorded
+// under /api/v1. Every endpoint but /healthz, /api/v1/openapi.json and
+// /api/v1/auth/login authenticates (auth.h) and authorizes: a person sees and
+// acts only on cases their organisation is party to, in the roles the procedure
+// gives it; another organisation's case answers 404, not 403. Every read of case data is recorded
 // with who, what, when and why (CETS 224 Art. 14(8)).
 //
 // Thread-safe: handlers run concurrently; all state is in the store.

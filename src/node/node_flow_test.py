@@ -29,16 +29,18 @@ class Node:
         self.data = data
         self.port = free_port()
         self.proc = None
+        # The node's log goes to a file: a pipe nobody reads would fill and stall the node.
+        self.log = open(os.path.join(data, "node.log"), "a")
 
     def start(self):
         self.proc = subprocess.Popen(
             [sys.argv[1], "serve", "--sandbox", "--data", self.data, "--listen",
              f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"serve exited: {self.proc.stderr.read()}")
+                raise SystemExit(f"serve exited: see {self.log.name}")
             try:
                 if self.call("GET", "/healthz")[0] == 200:
                     return
