@@ -1,9 +1,14 @@
 // evidex: the one binary. Subcommands are registered here and implemented
 // beside this file.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
+#include "cli/client.h"
 #include "cli/merkle.h"
 #include "cli/route.h"
 #include "cli/serve.h"
@@ -96,6 +101,98 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--email", admin_init.email, "Administrator's e-mail")
       ->required();
 
+  // The client verbs share one set of options; only one verb is parsed.
+  // Their environment defaults are read here rather than with CLI11's envname,
+  // which would also apply them through the verbs not given.
+  evidex::cli::ClientOptions client;
+  if (const char* node = std::getenv("EVIDEX_NODE")) client.node = node;
+  if (const char* token = std::getenv("EVIDEX_TOKEN")) client.token = token;
+  std::vector<std::pair<CLI::App*, evidex::cli::ClientVerb>> client_commands;
+  auto add_client = [&](const char* name, const char* description,
+                        evidex::cli::ClientVerb verb) {
+    CLI::App* cmd = app.add_subcommand(name, description);
+    cmd->group("Client (speaks a node's HTTP API)");
+    cmd->add_option("--node", client.node,
+                    "The node's URL (default: $EVIDEX_NODE, else "
+                    "http://127.0.0.1:8080)");
+    cmd->add_option("--token", client.token,
+                    "API token (default: $EVIDEX_TOKEN); never sent over "
+                    "plain http to a host that is not loopback");
+    cmd->add_option("--ca", client.ca_file,
+                    "Trust this CA (PEM) for https instead of the system's")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--timeout", client.timeout_seconds,
+                    "Seconds to wait for the answer (default 30)")
+        ->check(CLI::Range(1, 3600));
+    cmd->add_flag("--pretty", client.pretty, "Indent the JSON output");
+    client_commands.emplace_back(cmd, verb);
+    return cmd;
+  };
+  using evidex::cli::ClientVerb;
+  CLI::App* create_cmd = add_client(
+      "create", "Create a case from a JSON file (POST /api/v1/cases)",
+      ClientVerb::kCreate);
+  create_cmd
+      ->add_option("file", client.input_path,
+                   "The case (JSON), or - for standard input")
+      ->required();
+  create_cmd->add_option(
+      "--idempotency-key", client.idempotency_key,
+      "Reuse the key of an earlier attempt (default: a random key, printed "
+      "on standard error)");
+  for (const char* name : {"show", "events"}) {
+    bool show = std::string_view(name) == "show";
+    CLI::App* cmd =
+        add_client(name, show ? "Print a case" : "Print a case's events",
+                   show ? ClientVerb::kShow : ClientVerb::kEvents);
+    cmd->add_option("case_id", client.case_id, "The case id")->required();
+    cmd->add_option("--purpose", client.purpose,
+                    "Why you read the case (kept in the access record)");
+  }
+  CLI::App* list_cmd =
+      add_client("list", "List the cases you can see", ClientVerb::kList);
+  list_cmd->add_option("--limit", client.limit, "Page size (1-200)")
+      ->check(CLI::Range(1, 200));
+  list_cmd->add_option("--cursor", client.cursor,
+                       "next_cursor of the previous page");
+  add_client("inbox", "List the cases awaiting your action",
+             ClientVerb::kInbox);
+  // act and respond name their action; the other verbs are an action each.
+  const std::pair<const char*, const char*> actions[] = {
+      {"act", "Take an action on a case"},
+      {"respond",
+       "Answer an order as its addressee (produce, report_inability, "
+       "request_clarification)"},
+      {"validate", "Validate an order (action `validate`)"},
+      {"object", "Object to an order (action `object`)"},
+      {"issue", "Issue an order (action `issue`)"},
+      {"receive", "Acknowledge receipt of an order (action `receive`)"},
+  };
+  std::vector<std::pair<CLI::App*, std::string>> action_commands;
+  for (const auto& [name, description] : actions) {
+    CLI::App* cmd = add_client(name, description, ClientVerb::kAct);
+    cmd->add_option("case_id", client.case_id, "The case id")->required();
+    std::string fixed;
+    if (std::string_view(name) == "act") {
+      cmd->add_option("action", client.action, "The action, e.g. issue")
+          ->required();
+    } else if (std::string_view(name) == "respond") {
+      cmd->add_option("action", client.action, "The answer")
+          ->required()
+          ->check(CLI::IsMember(
+              {"produce", "report_inability", "request_clarification"}));
+    } else {
+      fixed = name;
+    }
+    cmd->add_option("--comment", client.comment, "A comment for the record");
+    CLI::Option* reason =
+        cmd->add_option("--reason", client.reasons,
+                        "A reason (repeatable), e.g. a ground of refusal");
+    reason->allow_extra_args(false);
+    if (fixed == "object") reason->required();
+    action_commands.emplace_back(cmd, fixed);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,6 +205,16 @@ int main(int argc, char** argv) {
   }
   if (init_cmd->parsed()) {
     return evidex::cli::RunAdminInit(admin_init, std::cout, std::cerr);
+  }
+  for (const auto& [command, verb] : client_commands) {
+    if (command->parsed()) {
+      client.verb = verb;
+      client.name = command->get_name();
+      for (const auto& [action_cmd, action] : action_commands) {
+        if (action_cmd == command && !action.empty()) client.action = action;
+      }
+      return evidex::cli::RunClient(client, std::cin, std::cout, std::cerr);
+    }
   }
   evidex::SystemClock clock;
   if (route_cmd->parsed()) {

@@ -194,6 +194,28 @@ std::string CaseJson(const CaseRecord& r, const Principal& p, Instant now) {
   return out;
 }
 
+// The ids of the files attached to a case, from its `attachment_added` events
+// (written with each attachment; no file's bytes are read).
+Result<std::vector<std::string>> AttachmentIds(
+    const std::vector<store::CaseEvent>& events) {
+  std::vector<std::string> ids;
+  for (const store::CaseEvent& e : events) {
+    if (e.type != "attachment_added") continue;
+    auto payload =
+        ParseJson(e.payload_json, JsonLimits{.allow_duplicate_keys = true});
+    const bj::value* id =
+        payload && payload->is_object()
+            ? payload->as_object().if_contains("attachment_id")
+            : nullptr;
+    if (id == nullptr || !id->is_string()) {
+      return Err(DataLossError("case `" + e.case_id +
+                               "` has a malformed attachment event"));
+    }
+    ids.emplace_back(id->as_string());
+  }
+  return ids;
+}
+
 // Reads `X-Purpose`: why the person reads the case (kept in the access record).
 std::string Purpose(const api::Request& req) {
   std::string_view p = req.Header("x-purpose");
@@ -546,13 +568,15 @@ api::Response Node::CaseEvents(const api::Request& req) {
 api::Response Node::TakeAction(const api::Request& req) {
   Instant now = clock_.Now();
   std::string input = "{}";
+  std::vector<std::string> attachments;
   if (!req.body.empty()) {
     auto body = api::ParseBody(req.body);
     if (!body) return Problem(body.error(), req);
     api::FieldReader r(body->as_object());
     r.String("comment", false, 10000);
     r.Strings("reasons", 20, false, 200);
-    r.CheckKnown({"comment", "reasons"});
+    attachments = r.Strings("attachments", 100, false, 128);
+    r.CheckKnown({"comment", "reasons", "attachments"});
     if (!r.ok()) return Problem(r.status(), req);
     input = bj::serialize(*body);
   }
@@ -568,6 +592,16 @@ api::Response Node::TakeAction(const api::Request& req) {
     if (roles.empty()) return NotFoundError("no such case");
     if (!p.HasScope("write"))
       return Status(StatusCode::kPermissionDenied, "needs scope `write`");
+    if (!attachments.empty()) {
+      EVIDEX_ASSIGN_OR_RETURN(auto events, txn.ListEvents(record->c.id));
+      EVIDEX_ASSIGN_OR_RETURN(std::vector<std::string> attached,
+                              AttachmentIds(events));
+      for (const std::string& id : attachments) {
+        if (std::find(attached.begin(), attached.end(), id) == attached.end())
+          return InvalidArgumentError("field `attachments`: `" + id +
+                                      "` is not an attachment of this case");
+      }
+    }
     const workflow::Machine* machine =
         workflow::FindMachine(record->c.procedure);
     if (machine == nullptr) return DataLossError("no machine for the case");

@@ -6,11 +6,13 @@
 //   tls_cert = "/etc/evidex/cert.pem"
 //   tls_key = "/etc/evidex/key.pem"
 //   threads = 2
-//   max_body_bytes = 1048576
+//   max_body_bytes = 1048576        # every request body, attachments too
 //   [storage]
 //   data_dir = "/var/lib/evidex"    # holds evidex.db (SQLite)
 //   [limits]
-//   max_attachment_bytes = 10485760
+//   max_attachment_bytes = 10485760 # an attached file; uploads are also
+//                                   # bounded by server.max_body_bytes, which
+//                                   # must be raised to allow larger files
 //   [log]
 //   level = "info"                  # debug, info, warning, error
 //

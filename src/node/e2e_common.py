@@ -36,6 +36,7 @@ class Node:
         self.port = free_port()
         self.proc = None
         self.seq = 0
+        self.args = []  # more arguments of `evidex serve` (e.g. `--config FILE`)
 
     def start(self):
         # The log goes to a file: a pipe nobody reads would fill and block the node.
@@ -43,7 +44,7 @@ class Node:
         with open(log, "a") as err:
             self.proc = subprocess.Popen(
                 [self.evidex, "serve", "--sandbox", "--data", self.data, "--listen",
-                 f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=err)
+                 f"127.0.0.1:{self.port}", *self.args], stdout=subprocess.DEVNULL, stderr=err)
         atexit.register(self._kill)  # a test that dies leaves no node behind
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -90,6 +90,9 @@ void Node::RegisterRoutes(api::Router& router) {
   router.Add("POST", "/api/v1/cases/{id}/actions/{action}",
              bind(&Node::TakeAction));
   router.Add("GET", "/api/v1/inbox", bind(&Node::Inbox));
+  router.Add("POST", "/api/v1/cases/{id}/attachments", bind(&Node::AttachFile));
+  router.Add("GET", "/api/v1/attachments/{id}",
+             bind(&Node::DownloadAttachment));
 }
 
 api::Response Node::Health(const api::Request& req) {

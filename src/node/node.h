@@ -5,8 +5,14 @@
 // under /api/v1. Every endpoint but /healthz, /api/v1/openapi.json and
 // /api/v1/auth/login authenticates (auth.h) and authorizes: a person sees and
 // acts only on cases their organisation is party to, in the roles the procedure
-// gives it; another organisation's case answers 404, not 403. Every read of case data is recorded
-// with who, what, when and why (CETS 224 Art. 14(8)).
+// gives it; another organisation's case answers 404, not 403. Every read of
+// case data is recorded with who, what, when and why (CETS 224 Art. 14(8)).
+//
+// Attachments (attachments.cc): an organisation that answers a case (the
+// addressee, requested party, 24/7 point of contact or central authority)
+// attaches the files of its response while the case is not terminal; every
+// party downloads them. Each upload and download is a case event, and each
+// download an access record, written before the bytes leave.
 //
 // Thread-safe: handlers run concurrently; all state is in the store.
 #ifndef EVIDEX_NODE_NODE_H_
@@ -29,6 +35,9 @@ struct NodeOptions {
   // decision (for example a sandbox where the Protocol is in force): as a
   // query's `parties`.
   std::vector<law::StateRecord> party_overrides;
+  // The largest file a party may attach. The server's body limit
+  // (api::ServerOptions::max_body_bytes) bounds uploads too, before the node
+  // sees them.
   std::size_t max_attachment_bytes = 10 << 20;
   std::chrono::hours session_lifetime{12};
 };
@@ -65,6 +74,8 @@ class Node {
   api::Response CaseEvents(const api::Request& req);
   api::Response TakeAction(const api::Request& req);
   api::Response Inbox(const api::Request& req);
+  api::Response AttachFile(const api::Request& req);
+  api::Response DownloadAttachment(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;

@@ -169,6 +169,7 @@ function validateResponse(responseObj, res, where) {
     const base = type.split(";")[0].trim();
     media = Object.keys(declared).find((k) => k.split(";")[0].trim() === base);
   }
+  if (media === undefined && declared["*/*"]) media = "*/*";
   if (media === undefined) {
     if (Object.keys(declared).length > 0 || res.text.length > 0) {
       fail(`${where}: content type \`${type}\` not documented (${Object.keys(declared).join(", ")})`);
@@ -290,7 +291,7 @@ function request(method, urlPath, { token, body, raw, headers } = {}) {
   const h = { "X-Request-Id": requestId, ...(headers || {}) };
   if (token) h.Authorization = `Bearer ${token}`;
   if (data) {
-    h["Content-Type"] = "application/json";
+    if (!("Content-Type" in h)) h["Content-Type"] = "application/json";
     h["Content-Length"] = String(data.length);
   }
   return new Promise((resolve, reject) => {
@@ -554,10 +555,15 @@ async function cases(t, scoped) {
   await call("POST", `/api/v1/cases/${id}/actions/receive`, { token: t.nimbus, body: {}, valid: true, expect: 200 });
   await call("POST", `/api/v1/cases/${id}/actions/produce`, { token: t.nimbus, expect: 409 });
   await call("POST", `/api/v1/cases/${id}/actions/confirm_no_grounds`, { token: t.enforcing, body: { comment: "no ground under Art. 12", reasons: [] }, valid: true, expect: 200 });
-  await call("POST", `/api/v1/cases/${id}/actions/produce`, { token: t.nimbus, body: { comment: null }, valid: true, expect: 200 });
+  const attId = await attachments(t, scoped, id);
+  await call("POST", `/api/v1/cases/${id}/actions/produce`, { token: t.nimbus, body: { attachments: ["att_nothing"] }, valid: true, expect: 400 });
+  await call("POST", `/api/v1/cases/${id}/actions/produce`, { token: t.nimbus, body: { attachments: Array(101).fill("att_x") }, valid: false, expect: 400 });
+  await call("POST", `/api/v1/cases/${id}/actions/produce`, { token: t.nimbus, body: { comment: null, attachments: [attId] }, valid: true, expect: 200 });
   await call("GET", `/api/v1/cases/${id}`, { token: t.nimbus, expect: 200 });
   await call("POST", `/api/v1/cases/${id}/actions/close`, { token: t.judge, expect: 200 });
   await call("POST", `/api/v1/cases/${id}/actions/close`, { token: t.judge, expect: 409 });
+  await call("POST", `/api/v1/cases/${id}/attachments`, { ...upload(t.nimbus, "att-closed"), expect: 409 });
+  await call("GET", `/api/v1/attachments/${attId}`, { token: t.enforcing, expect: 200 });
   await call("GET", `/api/v1/cases/${id}/events`, { token: t.judge, headers: { "X-Purpose": "review before trial" }, expect: 200 });
   await call("GET", `/api/v1/cases/${id}/events`, { token: t.enforcing, expect: 200 });
 
@@ -598,6 +604,47 @@ async function cases(t, scoped) {
   await call("POST", "/api/v1/cases", { token: t.judge, body: foreign, headers: { "Idempotency-Key": "us-1" }, valid: true, expect: 403 });
 }
 
+// A file of the addressee's response: bytes that are not UTF-8, and a name to quote.
+const FILE = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x00, 0x0a]);
+
+function upload(token, key, headers = {}) {
+  return { token, raw: FILE, headers: { "Content-Type": "application/zip", "X-Filename": "logs \"2026\".zip", "Idempotency-Key": key, ...headers } };
+}
+
+// The addressee attaches a file to case `id` (received, not terminal), every party downloads it;
+// returns its id.
+async function attachments(t, scoped, id) {
+  const at = `/api/v1/cases/${id}/attachments`;
+  const added = await call("POST", at, { ...upload(t.nimbus, "att-1"), expect: 201 });
+  const attId = added.json && added.json.id;
+  if (added.headers.location !== `/api/v1/attachments/${attId}`) fail(`Location of a new attachment: ${added.headers.location}`);
+  const replay = await call("POST", at, { ...upload(t.nimbus, "att-1"), expect: 201 });
+  if (replay.headers["idempotent-replayed"] !== "true" || !replay.json || replay.json.id !== attId) {
+    fail(`a replayed upload answers the first attachment: ${replay.text}`);
+  }
+  await call("POST", at, { ...upload(t.nimbus, "att-1", { "X-Filename": "other.zip" }), expect: 409 });
+  await call("POST", at, { token: t.nimbus, raw: FILE, headers: { "Content-Type": "application/zip", "X-Filename": "logs.zip" }, expect: 400 });
+  await call("POST", at, { ...upload(t.nimbus, "att-2", { "X-Filename": "../logs.zip" }), expect: 400 });
+  await call("POST", at, { ...upload(t.nimbus, "att-2", { "Content-Type": "application/zip; name=x" }), expect: 400 });
+  await call("POST", at, { ...upload(undefined, "att-2"), expect: 401 });
+  await call("POST", at, { ...upload(t.judge, "att-2"), expect: 403 });
+  await call("POST", at, { ...upload(t.enforcing, "att-2"), expect: 403 });
+  await call("POST", at, { ...upload(t.cloudmail, "att-2"), expect: 404 });
+  await call("POST", "/api/v1/cases/case_nothing/attachments", { ...upload(t.nimbus, "att-2"), expect: 404 });
+
+  const got = await call("GET", `/api/v1/attachments/${attId}`, { token: t.judge, headers: { "X-Purpose": "evidence review" }, expect: 200 });
+  if (!added.json || got.headers["x-content-sha256"] !== added.json.sha256 || got.headers["content-type"] !== "application/zip" ||
+      got.headers["content-disposition"] !== 'attachment; filename="logs \\"2026\\".zip"') {
+    fail(`the download's headers: ${JSON.stringify(got.headers)}`);
+  }
+  await call("GET", `/api/v1/attachments/${attId}`, { token: t.nimbus, expect: 200 });
+  await call("GET", `/api/v1/attachments/${attId}`, { token: t.cloudmail, expect: 404 });
+  await call("GET", "/api/v1/attachments/att_nothing", { token: t.judge, expect: 404 });
+  await call("GET", `/api/v1/attachments/${attId}`, { expect: 401 });
+  await call("GET", `/api/v1/attachments/${attId}`, { token: scoped.writeOnly, expect: 403 });
+  return attId;
+}
+
 // The refusals the server makes before routing, and the router's own 404 and 405.
 async function refusals(t) {
   const oversize = await rawExchange(
@@ -605,6 +652,11 @@ async function refusals(t) {
       "Idempotency-Key: big-1\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n");
   if (oversize.status !== 413) fail(`oversized body: ${oversize.status}`);
   check("POST", "/api/v1/cases", oversize);
+  const bigFile = await rawExchange(
+    `POST /api/v1/cases/case_x/attachments HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${t.nimbus}\r\n` +
+      "Idempotency-Key: big-2\r\nContent-Type: application/zip\r\nX-Filename: big.zip\r\nContent-Length: 2097152\r\n\r\n");
+  if (bigFile.status !== 413) fail(`oversized upload: ${bigFile.status}`);
+  check("POST", "/api/v1/cases/case_x/attachments", bigFile);
   const headers = await rawExchange(
     `GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${"p".repeat(20000)}\r\n\r\n`);
   if (headers.status !== 431) fail(`oversized header fields: ${headers.status}`);
