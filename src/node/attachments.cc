@@ -11,6 +11,7 @@
 #include "crypto/encoding.h"
 #include "crypto/sha256.h"
 #include "node/auth.h"
+#include "node/handler.h"
 #include "node/node.h"
 #include "node/secrets.h"
 #include "workflow/machine.h"
@@ -18,7 +19,6 @@
 namespace evidex::node {
 namespace {
 
-constexpr std::size_t kMaxIdempotencyKey = 128;
 constexpr std::size_t kMaxFilename = 200;
 constexpr std::size_t kMaxMediaType = 127;
 
@@ -27,30 +27,8 @@ constexpr std::string_view kRespondingRoles[] = {"addressee", "requested_party",
                                                  "point_of_contact_24_7",
                                                  "central_authority"};
 
-api::Response JsonResponse(int status, std::string body) {
-  api::Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-api::Response Problem(const Status& s, const api::Request& req) {
-  api::Response r = api::ProblemResponse(s, req.request_id);
-  if (s.code() == StatusCode::kUnauthenticated) {
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"evidex\"");
-  }
-  return r;
-}
-
 std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-// Reads `X-Purpose`: why the person reads the case (kept in the access record).
-std::string Purpose(const api::Request& req) {
-  std::string_view p = req.Header("x-purpose");
-  if (p.empty()) return "case work";
-  return std::string(p.substr(0, 200));
 }
 
 // RFC 9110 token characters.

@@ -11,6 +11,7 @@
 #include "law/engine.h"
 #include "law/query.h"
 #include "node/auth.h"
+#include "node/handler.h"
 #include "node/node.h"
 #include "node/secrets.h"
 #include "workflow/deadline.h"
@@ -22,24 +23,6 @@ namespace evidex::node {
 namespace {
 
 namespace bj = boost::json;
-
-constexpr std::size_t kMaxIdempotencyKey = 128;
-
-api::Response JsonResponse(int status, std::string body) {
-  api::Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-api::Response Problem(const Status& s, const api::Request& req,
-                      const std::vector<api::ProblemItem>& items = {}) {
-  api::Response r = api::ProblemResponse(s, req.request_id, items);
-  if (s.code() == StatusCode::kUnauthenticated) {
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"evidex\"");
-  }
-  return r;
-}
 
 workflow::Deadline FromStore(const store::Deadline& d) {
   workflow::Deadline w;
@@ -214,13 +197,6 @@ Result<std::vector<std::string>> AttachmentIds(
     ids.emplace_back(id->as_string());
   }
   return ids;
-}
-
-// Reads `X-Purpose`: why the person reads the case (kept in the access record).
-std::string Purpose(const api::Request& req) {
-  std::string_view p = req.Header("x-purpose");
-  if (p.empty()) return "case work";
-  return std::string(p.substr(0, 200));
 }
 
 }  // namespace

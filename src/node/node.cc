@@ -9,26 +9,12 @@
 #include "law/engine.h"
 #include "law/query.h"
 #include "node/auth.h"
+#include "node/handler.h"
 #include "node/openapi.h"
 #include "node/secrets.h"
 
 namespace evidex::node {
 namespace {
-
-api::Response JsonResponse(int status, std::string body) {
-  api::Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-api::Response Problem(const Status& s, const api::Request& req) {
-  api::Response r = api::ProblemResponse(s, req.request_id);
-  if (s.code() == StatusCode::kUnauthenticated) {
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"evidex\"");
-  }
-  return r;
-}
 
 void WriteOrganisation(JsonWriter& w, const store::Organisation& o) {
   w.BeginObject();

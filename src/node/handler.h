@@ -1,0 +1,31 @@
+// What the node's handlers share: answers in JSON, problems, and the request's
+// stated purpose. Internal to the node.
+#ifndef EVIDEX_NODE_HANDLER_H_
+#define EVIDEX_NODE_HANDLER_H_
+
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "api/problem.h"
+#include "core/status.h"
+
+namespace evidex::node {
+
+// Longest `Idempotency-Key` the node accepts.
+inline constexpr std::size_t kMaxIdempotencyKey = 128;
+
+// A JSON answer with `status`.
+api::Response JsonResponse(int status, std::string body);
+
+// The problem for `s`; a 401 says how to authenticate (`WWW-Authenticate`).
+api::Response Problem(const Status& s, const api::Request& req,
+                      const std::vector<api::ProblemItem>& items = {});
+
+// Why the person reads case data (`X-Purpose`, at most 200 bytes), for the
+// access record; "case work" when unstated.
+std::string Purpose(const api::Request& req);
+
+}  // namespace evidex::node
+
+#endif  // EVIDEX_NODE_HANDLER_H_
