@@ -53,6 +53,17 @@ std::string RandomRequestId() {
   return id;
 }
 
+// The method as a metrics label: the standard methods by name, anything else
+// (clients choose method tokens freely) as `other`, so that the label set stays
+// bounded.
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view m :
+       {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (method == m) return m;
+  }
+  return "other";
+}
+
 // A live connection, so that Shutdown can close it when it is idle. Touched
 // only on the connection's strand; `close` is set once before the connection is
 // registered.
@@ -163,8 +174,8 @@ struct HttpServer::Impl {
     metrics
         .GetCounter("evidex_http_requests_total",
                     "HTTP requests answered, by method and status.",
-                    "method=\"" + req.method + "\",status=\"" +
-                        std::to_string(res.status) + "\"")
+                    "method=\"" + std::string(MethodLabel(req.method)) +
+                        "\",status=\"" + std::to_string(res.status) + "\"")
         .Add();
     log.Info("request", {{"request_id", req.request_id},
                          {"method", req.method},

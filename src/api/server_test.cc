@@ -180,6 +180,30 @@ TEST_F(ServerTest, CountsRequestsInMetrics) {
             std::string::npos);
 }
 
+TEST_F(ServerTest, UnknownMethodsShareOneMetricsLabel) {
+  auto server = StartServer();
+  for (const char* method : {"FOO", "BAR", "BAZ"}) {
+    net::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(
+        tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+    http::request<http::string_body> req;
+    req.method_string(method);
+    req.target("/healthz");
+    req.version(11);
+    req.set(http::field::host, "localhost");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    EXPECT_EQ(res.result_int(), 405u);
+  }
+  std::string page = metrics_.Render();
+  EXPECT_NE(page.find("method=\"other\",status=\"405\"} 3"), std::string::npos)
+      << page;
+  EXPECT_EQ(page.find("FOO"), std::string::npos);
+}
+
 TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
   auto server = StartServer();
   std::uint16_t port = server->port();

@@ -67,8 +67,9 @@ Result<std::vector<Hash>> ParseLeaves(std::string_view text) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
+    // A `\r` ends a line only before its `\n` (CRLF line endings).
+    if (end < text.size() && line.ends_with('\r')) line.remove_suffix(1);
     pos = end + 1;
-    if (line.ends_with('\r')) line.remove_suffix(1);
     auto bytes = crypto::HexDecode(line);
     if (!bytes) {
       return Err(InvalidArgumentError("line " +

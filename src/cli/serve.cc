@@ -20,6 +20,7 @@
 #include "api/server.h"
 #include "core/log.h"
 #include "law/law.h"
+#include "law/vocabulary.h"
 #include "node/auth.h"
 #include "node/config.h"
 #include "node/node.h"
@@ -92,7 +93,10 @@ void PrintSandbox(std::ostream& out,
       << "/api/v1/organisations\n"
       << "  curl -s -H \"Authorization: Bearer $TOKEN\" --data "
          "@examples/route-fr-ie-subscriber.json "
-      << base << "/api/v1/route\n";
+      << base << "/api/v1/route\n"
+      << "  evidex inbox --node " << base
+      << " --token $TOKEN    (the client verbs: "
+      << "evidex --help)\n";
 }
 
 }  // namespace
@@ -241,6 +245,11 @@ int RunServe(const ServeOptions& options, std::ostream& out,
 
 int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
                  std::ostream& err) {
+  if (!law::ParseStateCode(options.state)) {
+    err << "evidex admin init: --state: `" << options.state
+        << "` is not a two-letter State code (ISO 3166-1 alpha-2)\n";
+    return 2;
+  }
   if (Status s = EnsureDataDir(options.data_dir); !s.ok()) {
     err << "evidex admin init: " << s.message() << "\n";
     return 2;
@@ -260,6 +269,13 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
   if (!txn) {
     err << "evidex admin init: " << txn.error().message() << "\n";
     return 1;
+  }
+  // Initialising is done once: a second run must not mint another
+  // administrator with full scopes.
+  if (auto orgs = (*txn)->ListOrganisations(); !orgs || !orgs->empty()) {
+    err << "evidex admin init: `" << options.data_dir
+        << "` already holds a node; nothing was changed\n";
+    return 2;
   }
   Instant now = clock.Now();
   store::Organisation org{node::NewId("org"),

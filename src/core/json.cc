@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace evidex {
@@ -55,15 +56,13 @@ class StrictHandler {
       return true;
     }
     key_.append(s.data(), s.size());
-    std::vector<std::string>& seen = keys_.back();
-    for (const std::string& k : seen) {
-      if (k == key_) {
-        duplicate_key = key_;
-        ec = bj::error::syntax;
-        return false;
-      }
+    // A set per open object: checking a key costs the same however many came
+    // before.
+    if (!keys_.back().insert(key_).second) {
+      duplicate_key = key_;
+      ec = bj::error::syntax;
+      return false;
     }
-    seen.push_back(std::move(key_));
     key_.clear();
     st.push_key(s);
     return true;
@@ -101,7 +100,7 @@ class StrictHandler {
   bool on_comment(bj::string_view, bj::error_code&) { return true; }
 
  private:
-  std::vector<std::vector<std::string>> keys_;
+  std::vector<std::unordered_set<std::string>> keys_;
   std::string key_;
 };
 

@@ -92,3 +92,24 @@ TEST(JsonWriterTest, OutputParsesBack) {
 
 }  // namespace
 }  // namespace evidex
+
+namespace evidex {
+namespace {
+
+// Many keys in one object: each key is checked against the others in constant
+// time, so a large body cannot make the parser spend quadratic time; the repeat
+// at the very end is still found.
+TEST(ParseJsonTest, ManyKeysAndALateRepeat) {
+  std::string text = "{";
+  for (int i = 0; i < 50000; ++i) text += "\"k" + std::to_string(i) + "\":0,";
+  text += "\"k7\":1}";
+  auto v = ParseJson(text);
+  ASSERT_FALSE(v.has_value());
+  EXPECT_NE(v.error().message().find("the key `k7` appears twice"),
+            std::string::npos);
+  text.replace(text.size() - 6, 2, "zz");  // the last key becomes `zz`
+  EXPECT_TRUE(ParseJson(text).has_value());
+}
+
+}  // namespace
+}  // namespace evidex

@@ -351,6 +351,14 @@ api::Response Node::CreateCase(const api::Request& req) {
           break;
         }
       }
+      // The law requires the notification: an order that cannot make it is
+      // not created.
+      if (recipients.size() < 2) {
+        return FailedPreconditionError(
+            "the law requires notifying the " + facts.notified_role + " of `" +
+            facts.addressee_state +
+            "`, and no such authority is hosted on this node");
+      }
     }
     std::string recipients_json;
     {
@@ -543,6 +551,13 @@ api::Response Node::CaseEvents(const api::Request& req) {
 
 api::Response Node::TakeAction(const api::Request& req) {
   Instant now = clock_.Now();
+  {
+    auto txn = store_.BeginRead();
+    if (!txn) return Problem(txn.error(), req);
+    if (auto p = Authenticate(req, **txn, now); !p) {
+      return Problem(p.error(), req);
+    }
+  }
   std::string input = "{}";
   std::vector<std::string> attachments;
   if (!req.body.empty()) {
@@ -672,52 +687,70 @@ api::Response Node::Inbox(const api::Request& req) {
 }
 
 Result<int> Node::CheckDeadlines(Instant now) {
-  EVIDEX_ASSIGN_OR_RETURN(auto txn, store_.Begin());
-  EVIDEX_ASSIGN_OR_RETURN(auto due, txn->ListDeadlinesToCheck(now, 200));
   std::vector<std::string> cases;
-  for (const store::Deadline& d : due) {
-    if (std::find(cases.begin(), cases.end(), d.case_id) == cases.end())
-      cases.push_back(d.case_id);
-  }
-  int events = 0;
-  for (const std::string& id : cases) {
-    EVIDEX_ASSIGN_OR_RETURN(CaseRecord record, LoadCase(*txn, id));
-    const workflow::Machine* machine =
-        workflow::FindMachine(record.c.procedure);
-    for (const workflow::DeadlineEvent& e :
-         workflow::CheckDeadlines(record.deadlines, now)) {
-      EVIDEX_RETURN_IF_ERROR(txn->PutDeadline(ToStore(e.deadline)));
-      store::CaseEvent event{id, 0, 0, e.type, "", "", now, e.payload_json};
-      EVIDEX_ASSIGN_OR_RETURN(auto stored, txn->AppendEvent(event));
-      (void)stored;
-      ++events;
-      if (e.deadline.status != workflow::DeadlineStatus::kMissed ||
-          machine == nullptr)
-        continue;
-      auto expiry = machine->ExpiryAction(e.deadline.name);
-      if (!expiry) continue;
-      EVIDEX_ASSIGN_OR_RETURN(record, LoadCase(*txn, id));
-      workflow::CaseView view{record.c.id, record.c.state, record.deadlines};
-      auto step = workflow::Apply(*machine, record.facts, view, *expiry,
-                                  {"system", {}}, now);
-      if (!step) continue;  // the case has moved on; nothing expires
-      store::Case updated = record.c;
-      updated.state = step->to;
-      updated.updated_at = now;
-      EVIDEX_ASSIGN_OR_RETURN(auto version, txn->UpdateCase(updated));
-      (void)version;
-      for (const workflow::Deadline& d : step->deadlines) {
-        EVIDEX_RETURN_IF_ERROR(txn->PutDeadline(ToStore(d)));
+  {
+    EVIDEX_ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
+    EVIDEX_ASSIGN_OR_RETURN(auto due, txn->ListDeadlinesToCheck(now, 200));
+    for (const store::Deadline& d : due) {
+      if (std::find(cases.begin(), cases.end(), d.case_id) == cases.end()) {
+        cases.push_back(d.case_id);
       }
-      store::CaseEvent moved{
-          id, 0,  0,   step->event_type,
-          "", "", now, "{\"step\":" + workflow::StepJson(*step) + "}"};
-      EVIDEX_ASSIGN_OR_RETURN(auto appended, txn->AppendEvent(moved));
-      (void)appended;
-      ++events;
     }
   }
-  EVIDEX_RETURN_IF_ERROR(txn->Commit());
+  int events = 0;
+  // Each case in its own atomic write: one case that cannot be read must not
+  // stop the deadlines of the others.
+  for (const std::string& id : cases) {
+    int appended = 0;
+    Status s = store_.Write([&](store::Transaction& txn) -> Status {
+      appended = 0;
+      EVIDEX_ASSIGN_OR_RETURN(CaseRecord record, LoadCase(txn, id));
+      const workflow::Machine* machine =
+          workflow::FindMachine(record.c.procedure);
+      for (const workflow::DeadlineEvent& e :
+           workflow::CheckDeadlines(record.deadlines, now)) {
+        EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(e.deadline)));
+        store::CaseEvent event{id, 0, 0, e.type, "", "", now, e.payload_json};
+        EVIDEX_ASSIGN_OR_RETURN(auto stored, txn.AppendEvent(event));
+        static_cast<void>(stored);
+        ++appended;
+        if (e.deadline.status != workflow::DeadlineStatus::kMissed ||
+            machine == nullptr) {
+          continue;
+        }
+        auto expiry = machine->ExpiryAction(e.deadline.name);
+        if (!expiry) continue;
+        EVIDEX_ASSIGN_OR_RETURN(record, LoadCase(txn, id));
+        workflow::CaseView view{record.c.id, record.c.state, record.deadlines};
+        auto step = workflow::Apply(*machine, record.facts, view, *expiry,
+                                    {"system", {}}, now);
+        if (!step) continue;  // the case has moved on; nothing expires
+        store::Case updated = record.c;
+        updated.state = step->to;
+        updated.updated_at = now;
+        EVIDEX_ASSIGN_OR_RETURN(auto version, txn.UpdateCase(updated));
+        static_cast<void>(version);
+        for (const workflow::Deadline& d : step->deadlines) {
+          EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(d)));
+        }
+        store::CaseEvent moved{
+            id, 0,  0,   step->event_type,
+            "", "", now, "{\"step\":" + workflow::StepJson(*step) + "}"};
+        EVIDEX_ASSIGN_OR_RETURN(auto stored_move, txn.AppendEvent(moved));
+        static_cast<void>(stored_move);
+        ++appended;
+        // The expiry changed the deadlines: the next pass sees them afresh.
+        break;
+      }
+      return OkStatus();
+    });
+    if (s.ok()) {
+      events += appended;
+    } else {
+      log_.Error("deadline check of a case failed",
+                 {{"case_id", id}, {"error", s.message()}});
+    }
+  }
   return events;
 }
 

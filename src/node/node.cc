@@ -92,7 +92,8 @@ api::Response Node::MetricsPage(const api::Request& req) {
   if (!txn) return Problem(txn.error(), req);
   auto p = Authenticate(req, **txn, clock_.Now());
   if (!p) return Problem(p.error(), req);
-  if (!p->HasRole("admin") && !p->HasRole("auditor")) {
+  if (!p->HasScope("read") ||
+      (!p->HasRole("admin") && !p->HasRole("auditor"))) {
     return Problem(Status(StatusCode::kPermissionDenied,
                           "metrics are for administrators and auditors"),
                    req);
@@ -190,9 +191,14 @@ api::Response Node::Login(const api::Request& req) {
   std::string password = r.String("password", true, 1024);
   r.CheckKnown({"email", "password"});
   if (!r.ok()) return Problem(r.status(), req);
-  auto txn = store_.Begin();
-  if (!txn) return Problem(txn.error(), req);
-  auto person = (*txn)->GetPersonByEmail(email);
+  // The password is checked outside any write transaction: Argon2id is slow
+  // by design and must not hold up other writers.
+  Result<store::Person> person = Err(NotFoundError("no such person"));
+  {
+    auto txn = store_.BeginRead();
+    if (!txn) return Problem(txn.error(), req);
+    person = (*txn)->GetPersonByEmail(email);
+  }
   // The same work whether or not the person exists, so that timing does not
   // tell.
   static const std::string kDummy =
@@ -211,8 +217,8 @@ api::Response Node::Login(const api::Request& req) {
   session.person_id = person->id;
   session.created_at = clock_.Now();
   session.expires_at = session.created_at + options_.session_lifetime;
-  Status s = (*txn)->PutSession(session);
-  if (s.ok()) s = (*txn)->Commit();
+  Status s = store_.Write(
+      [&](store::Transaction& t) { return t.PutSession(session); });
   if (!s.ok()) return Problem(s, req);
   std::string out;
   JsonWriter w(out);

@@ -1210,7 +1210,12 @@ Status SqliteStore::Write(const std::function<Status(Transaction&)>& work) {
     std::lock_guard lock(group_mu_);
     batch.swap(pending_);
   }
-  CommitBatch(batch);
+  try {
+    CommitBatch(batch);
+  } catch (const std::exception& e) {
+    for (Job* j : batch)
+      j->status = InternalError(std::string("commit failed: ") + e.what());
+  }
   Job* next = nullptr;
   {
     std::lock_guard lock(group_mu_);
@@ -1235,9 +1240,22 @@ void SqliteStore::CommitBatch(const std::vector<Job*>& batch) {
     return;
   }
   for (Job* j : batch) {
+    // If SQLite rolled back the whole transaction (I/O error, out of memory),
+    // later jobs would run outside it, each committing on its own: fail them
+    // instead.
+    if (!writer_.InTransaction()) {
+      j->status = UnavailableError("the group transaction was rolled back");
+      continue;
+    }
     Status s = RunSql(writer_, kGroupSavepoint);
     if (s.ok()) {
-      s = (*j->work)(**txn);
+      // Another caller's work runs on this thread: an exception from it must
+      // not leave the batch (and every later writer) waiting for ever.
+      try {
+        s = (*j->work)(**txn);
+      } catch (const std::exception& e) {
+        s = InternalError(std::string("a write failed: ") + e.what());
+      }
       if (!s.ok()) {
         Status undone = RunSql(writer_, kGroupRollback);
         static_cast<void>(undone);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -274,6 +275,21 @@ TEST_P(StoreConformanceTest, WriteCommitsEachJobAtomically) {
   EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
   EVIDEX_EXPECT_OK(rx->GetOrganisation("org-w1"));
   EVIDEX_EXPECT_CODE(rx->GetOrganisation("org-w2"), StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, WriteSurvivesAJobThatThrows) {
+  Status thrown = store().Write([](Transaction& tx) -> Status {
+    EVIDEX_RETURN_IF_ERROR(tx.PutOrganisation(MakeOrganisation("org-t1")));
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(thrown.code(), StatusCode::kInternal);
+  // The store still takes writes, and the thrower's change is gone.
+  EVIDEX_ASSERT_OK(store().Write([](Transaction& tx) {
+    return tx.PutOrganisation(MakeOrganisation("org-t2"));
+  }));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_EXPECT_CODE(rx->GetOrganisation("org-t1"), StatusCode::kNotFound);
+  EVIDEX_EXPECT_OK(rx->GetOrganisation("org-t2"));
 }
 
 TEST_P(StoreConformanceTest, WriteGroupsConcurrentCallers) {
