@@ -42,6 +42,7 @@ Result<Principal> Authenticate(const api::Request& request,
     person_id = token->person_id;
     p.scopes = token->scopes;
     p.token_id = token->id;
+    p.expires_at = token->expires_at;
   } else if (secret.starts_with(kSessionPrefix)) {
     auto session = txn.GetSession(HashSecret(secret));
     if (!session) {
@@ -50,12 +51,14 @@ Result<Principal> Authenticate(const api::Request& request,
     }
     if (session->revoked_at || session->expires_at <= now) return Err(Denied());
     person_id = session->person_id;
-    p.scopes = {"read", "write", "admin"};
+    p.scopes = {"read", "write"};
+    p.expires_at = session->expires_at;
   } else {
     return Err(Denied());
   }
   EVIDEX_ASSIGN_OR_RETURN(p.person, txn.GetPerson(person_id));
   if (p.person.disabled) return Err(Denied());
+  if (p.token_id.empty() && p.HasRole("admin")) p.scopes.push_back("admin");
   EVIDEX_ASSIGN_OR_RETURN(p.organisation,
                           txn.GetOrganisation(p.person.organisation_id));
   return p;

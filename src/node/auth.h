@@ -30,6 +30,7 @@ struct Principal {
   store::Organisation organisation;
   std::vector<std::string> scopes;
   std::string token_id;  // the API token used, if any
+  Instant expires_at;    // when the credentials used end
 
   bool HasScope(std::string_view scope) const;
   bool HasRole(std::string_view role) const;

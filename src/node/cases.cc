@@ -54,6 +54,17 @@ struct CaseRecord {
   std::vector<workflow::Deadline> deadlines;
 };
 
+// The kind of organisation that plays a routed addressee role.
+std::string_view KindFor(std::string_view addressee_role) {
+  if (addressee_role == "requested_party") return "central_authority";
+  if (addressee_role == "point_of_contact_24_7" ||
+      addressee_role == "central_authority" ||
+      addressee_role == "domain_registrar") {
+    return addressee_role;
+  }
+  return "service_provider";  // designated establishment, legal representative
+}
+
 // The states in which an order has not yet left its issuer (and validator).
 bool BeforeTransmission(std::string_view state) {
   return state == "draft" || state == "awaiting_validation" ||
@@ -305,6 +316,11 @@ api::Response Node::CreateCase(const api::Request& req) {
       return InvalidArgumentError(
           "field `addressee_organisation_id`: no organisation of `" +
           facts.addressee_state + "` with this id is hosted on this node");
+    }
+    if (addressee->kind != KindFor(facts.addressee_role)) {
+      return InvalidArgumentError(
+          "field `addressee_organisation_id`: the law sends this order to a `" +
+          facts.addressee_role + "`, which `" + addressee->name + "` is not");
     }
     std::string id = NewId("case");
     std::vector<store::CaseParty> parties{{id, p.organisation.id, "issuer"}};

@@ -287,7 +287,9 @@ api::Response Node::CreateToken(const api::Request& req) {
   token.token_hash = secret.hash;
   token.scopes = scopes;
   token.created_at = clock_.Now();
-  token.expires_at = token.created_at + std::chrono::days(*days);
+  // A token never outlives the credentials that made it.
+  token.expires_at =
+      std::min(token.created_at + std::chrono::days(*days), p->expires_at);
   Status s = (*txn)->PutApiToken(token);
   if (s.ok()) s = (*txn)->Commit();
   if (!s.ok()) return Problem(s, req);
