@@ -296,6 +296,20 @@ struct HttpServer::Impl {
         log.Warning("accept failed", {{"error", ec.message()}});
         continue;
       }
+      std::size_t open = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        open = connections.size();
+      }
+      if (open >= options.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        metrics
+            .GetCounter("evidex_http_connections_refused_total",
+                        "Connections closed because the server was full.")
+            .Add();
+        continue;
+      }
       auto ex = socket.get_executor();
       net::co_spawn(ex, Session(std::move(socket)), net::detached);
     }

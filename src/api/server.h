@@ -40,6 +40,9 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};
+  // Connections beyond this many are closed at once: a flood of idle or slow
+  // connections cannot take every socket and thread.
+  std::size_t max_connections = 1024;
   int threads = 2;  // network threads (reading, writing, TLS)
   // Threads that run handlers, which may block on the store (e.g. waiting for a
   // group commit): more than the cores, so that requests waiting for durability

@@ -204,6 +204,49 @@ TEST_F(ServerTest, UnknownMethodsShareOneMetricsLabel) {
   EXPECT_EQ(page.find("FOO"), std::string::npos);
 }
 
+TEST_F(ServerTest, RefusesConnectionsBeyondTheLimit) {
+  ServerOptions options;
+  options.max_connections = 2;
+  auto server = StartServer(options);
+  net::io_context ioc;
+  // Two kept-alive connections, each known to the server once it has answered
+  // on it.
+  std::vector<beast::tcp_stream> held;
+  for (int i = 0; i < 2; ++i) {
+    held.emplace_back(ioc);
+    held.back().connect(
+        tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+    http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+    req.set(http::field::host, "localhost");
+    http::write(held.back(), req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(held.back(), buffer, res);
+    ASSERT_EQ(res.result_int(), 200u);
+  }
+  tcp::socket extra(ioc);
+  extra.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  char byte;
+  beast::error_code ec;
+  extra.read_some(net::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, net::error::eof);
+  EXPECT_NE(metrics_.Render().find("evidex_http_connections_refused_total 1"),
+            std::string::npos);
+  held.clear();
+  // Once the held connections are gone, requests are served again.
+  bool served = false;
+  for (int i = 0; i < 100 && !served; ++i) {
+    try {
+      served = Send(server->port(), http::verb::get, "/healthz").status == 200;
+    } catch (const std::exception&) {
+      // Still full for a moment: the server closed this connection.
+    }
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(served);
+}
+
 TEST_F(ServerTest, ShutdownLetsInFlightRequestsFinish) {
   auto server = StartServer();
   std::uint16_t port = server->port();
