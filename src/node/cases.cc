@@ -3,6 +3,7 @@
 // rules.
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 
 #include "api/json_body.h"
 #include "api/problem.h"
@@ -53,6 +54,21 @@ struct CaseRecord {
   std::vector<store::CaseParty> recipients;
   std::vector<workflow::Deadline> deadlines;
 };
+
+// The `limit` query parameter of a listing: 1 to 200, 50 when absent.
+Result<int> PageLimit(const api::Request& req) {
+  std::string text = req.QueryParam("limit");
+  if (text.empty()) return 50;
+  int limit = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), limit);
+  if (ec != std::errc() || end != text.data() + text.size() || limit < 1 ||
+      limit > 200) {
+    return Err(
+        InvalidArgumentError("query parameter `limit` must be 1 to 200"));
+  }
+  return limit;
+}
 
 // The kind of organisation that plays a routed addressee role.
 std::string_view KindFor(std::string_view addressee_role) {
@@ -478,22 +494,10 @@ api::Response Node::ListCases(const api::Request& req) {
   if (!p->HasScope("read"))
     return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
                    req);
-  int limit = 50;
-  std::string limit_text = req.QueryParam("limit");
-  if (!limit_text.empty()) {
-    try {
-      std::size_t used = 0;
-      limit = std::stoi(limit_text, &used);
-      if (used != limit_text.size() || limit < 1 || limit > 200)
-        throw std::out_of_range("limit");
-    } catch (const std::exception&) {
-      return Problem(
-          InvalidArgumentError("query parameter `limit` must be 1 to 200"),
-          req);
-    }
-  }
-  auto page = (*txn)->ListCasesForOrganisation(p->organisation.id,
-                                               req.QueryParam("cursor"), limit);
+  auto limit = PageLimit(req);
+  if (!limit) return Problem(limit.error(), req);
+  auto page = (*txn)->ListCasesForOrganisation(
+      p->organisation.id, req.QueryParam("cursor"), *limit);
   if (!page) return Problem(page.error(), req);
   std::string out;
   JsonWriter w(out);
@@ -664,6 +668,8 @@ api::Response Node::TakeAction(const api::Request& req) {
 }
 
 api::Response Node::Inbox(const api::Request& req) {
+  // At most this many cases are looked at per call; the cursor carries on.
+  constexpr int kScanBudget = 1000;
   Instant now = clock_.Now();
   auto txn = store_.BeginRead();
   if (!txn) return Problem(txn.error(), req);
@@ -672,21 +678,28 @@ api::Response Node::Inbox(const api::Request& req) {
   if (!p->HasScope("read"))
     return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
                    req);
+  auto limit = PageLimit(req);
+  if (!limit) return Problem(limit.error(), req);
   std::string out;
   JsonWriter w(out);
   w.BeginObject();
   w.Key("cases");
   w.BeginArray();
-  std::string cursor;
+  std::string cursor = req.QueryParam("cursor");
+  int found = 0, scanned = 0;
   do {
+    // Never more cases than can still be listed: a page ends between cases.
+    int want = std::min(*limit - found, kScanBudget - scanned);
     auto page =
-        (*txn)->ListCasesForOrganisation(p->organisation.id, cursor, 200);
+        (*txn)->ListCasesForOrganisation(p->organisation.id, cursor, want);
     if (!page) return Problem(page.error(), req);
     for (const store::Case& c : page->cases) {
+      ++scanned;
       auto record = LoadCase(**txn, c.id);
       if (!record) return Problem(record.error(), req);
       std::vector<std::string_view> actions = ActionsFor(*record, *p, now);
       if (actions.empty()) continue;
+      ++found;
       w.BeginObject();
       WriteCaseSummary(w, c);
       w.Key("available_actions");
@@ -696,8 +709,10 @@ api::Response Node::Inbox(const api::Request& req) {
       w.EndObject();
     }
     cursor = page->next_cursor;
-  } while (!cursor.empty());
+  } while (!cursor.empty() && found < *limit && scanned < kScanBudget);
   w.EndArray();
+  w.Key("next_cursor");
+  w.StringOrNull(cursor);
   w.EndObject();
   return JsonResponse(200, std::move(out));
 }

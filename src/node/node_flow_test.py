@@ -157,6 +157,18 @@ def main():
     status, body, _ = node.call("GET", "/api/v1/inbox", nimbus)
     check(status == 200 and any(c["id"] == case_id and "receive" in c["available_actions"]
                                 for c in body["cases"]), f"inbox of the addressee: {body}")
+    # The inbox pages like the case list: a second case issued to the same provider.
+    status, second, _ = node.call("POST", "/api/v1/cases", judge, create,
+                                  {"Idempotency-Key": "flow-2"})
+    node.call("POST", f"/api/v1/cases/{second['id']}/actions/issue", judge)
+    status, page1, _ = node.call("GET", "/api/v1/inbox?limit=1", nimbus)
+    check(status == 200 and len(page1["cases"]) == 1 and page1["next_cursor"],
+          f"inbox page 1: {page1}")
+    status, page2, _ = node.call("GET", f"/api/v1/inbox?limit=1&cursor={page1['next_cursor']}",
+                                 nimbus)
+    check(status == 200 and len(page2["cases"]) == 1 and
+          page2["cases"][0]["id"] != page1["cases"][0]["id"], f"inbox page 2: {page2}")
+    node.call("POST", f"/api/v1/cases/{second['id']}/actions/withdraw", judge)
     status, body, _ = node.call("POST", f"/api/v1/cases/{case_id}/actions/withdraw", nimbus)
     check(status == 403, f"the addressee cannot withdraw the order: {status}")
     status, body, _ = node.call("POST", f"/api/v1/cases/{case_id}/actions/issue", nimbus)
@@ -197,7 +209,8 @@ def main():
     check([e["seq"] for e in body["events"]] == list(range(1, 7)), "event numbers 1..6")
 
     status, body, _ = node.call("GET", "/api/v1/cases?limit=10", judge)
-    check(status == 200 and [c["id"] for c in body["cases"]] == [case_id], f"list: {body}")
+    check(status == 200 and [c["id"] for c in body["cases"]] == [second["id"], case_id],
+          f"list, newest first: {body}")
     status, body, _ = node.call("GET", "/api/v1/cases?limit=0", judge)
     check(status == 400, "limit out of range")
 

@@ -555,6 +555,9 @@ async function cases(t, scoped) {
   const inbox = await call("GET", "/api/v1/inbox", { token: t.nimbus, expect: 200 });
   if (!inbox.json || !inbox.json.cases.some((c) => c.id === id)) fail(`the addressee's inbox lacks the case: ${inbox.text}`);
   await call("GET", "/api/v1/inbox", { expect: 401 });
+  await call("GET", "/api/v1/inbox?limit=0", { token: t.nimbus, expect: 400 });
+  const firstPage = await call("GET", "/api/v1/inbox?limit=1", { token: t.nimbus, expect: 200 });
+  if (!firstPage.json || firstPage.json.cases.length !== 1) fail(`inbox limit=1: ${firstPage.text}`);
   await call("GET", "/api/v1/inbox", { token: scoped.writeOnly, expect: 403 });
   await call("POST", `/api/v1/cases/${id}/actions/withdraw`, { token: t.nimbus, expect: 403 });
   await call("POST", `/api/v1/cases/${id}/actions/issue`, { token: t.nimbus, expect: 409 });
