@@ -9,6 +9,7 @@ then stores PREFILL more cases and measures both again. Prints requests/s and p5
 Bounded: every wrk run lasts DURATION seconds against 127.0.0.1 only.
 
 usage: bench/node_load.py [EVIDEX_BINARY] [--duration S] [--prefill N] [--connections C]
+                          [--workers W]
 """
 import argparse
 import json
@@ -58,14 +59,20 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--prefill", type=int, default=100000)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--workers", type=int, default=0,
+                    help="handler threads of the node (server.workers); 0: the default")
     args = ap.parse_args()
 
     data = tempfile.mkdtemp(prefix="evidex-load-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([args.binary, "serve", "--sandbox", "--data", data, "--listen",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    command = [args.binary, "serve", "--sandbox", "--data", data, "--listen", f"127.0.0.1:{port}"]
+    if args.workers:
+        config = os.path.join(data, "node.toml")
+        with open(config, "w") as f:
+            f.write(f"[server]\nworkers = {args.workers}\n")
+        command += ["--config", config]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):
             try:

@@ -193,6 +193,7 @@ int RunServe(const ServeOptions& options, std::ostream& out,
   server_options.tls_cert_file = config.tls_cert;
   server_options.tls_key_file = config.tls_key;
   server_options.threads = config.threads;
+  server_options.workers = config.workers;
   server_options.max_body_bytes = config.max_body_bytes;
   api::HttpServer server(server_options, router, log, metrics, clock);
   if (Status s = server.Start(); !s.ok()) {

@@ -87,6 +87,8 @@ Status LoadConfig(std::string_view text, std::string_view file_name,
         EVIDEX_RETURN_IF_ERROR(string_value(config.tls_key));
       } else if (key == "server.threads") {
         EVIDEX_RETURN_IF_ERROR(size_value(config.threads, 64));
+      } else if (key == "server.workers") {
+        EVIDEX_RETURN_IF_ERROR(size_value(config.workers, 1024));
       } else if (key == "server.max_body_bytes") {
         EVIDEX_RETURN_IF_ERROR(
             size_value(config.max_body_bytes, std::int64_t{1} << 30));

@@ -5,10 +5,10 @@
 //   listen = "127.0.0.1:8443"       # host:port; plain HTTP only on loopback
 //   tls_cert = "/etc/evidex/cert.pem"
 //   tls_key = "/etc/evidex/key.pem"
-//   threads = 2
-//   max_body_bytes = 1048576        # every request body, attachments too
-//   [storage]
-//   data_dir = "/var/lib/evidex"    # holds evidex.db (SQLite)
+//   threads = 2                     # network threads
+//   workers = 32                    # handler threads (they may wait for a
+//   commit) max_body_bytes = 1048576        # every request body, attachments
+//   too [storage] data_dir = "/var/lib/evidex"    # holds evidex.db (SQLite)
 //   [limits]
 //   max_attachment_bytes = 10485760 # an attached file; uploads are also
 //                                   # bounded by server.max_body_bytes, which
@@ -34,6 +34,7 @@ struct NodeConfig {
   std::string tls_cert;
   std::string tls_key;
   int threads = 2;
+  int workers = 32;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_attachment_bytes = 10 << 20;
   std::string data_dir;

@@ -13,6 +13,7 @@ listen = "10.0.0.5:9443"
 tls_cert = "/c.pem"
 tls_key = "/k.pem"
 threads = 4
+workers = 16
 max_body_bytes = 2048
 [storage]
 data_dir = "/var/lib/evidex"
@@ -28,6 +29,7 @@ level = "warning"
   EXPECT_EQ(c.tls_cert, "/c.pem");
   EXPECT_EQ(c.tls_key, "/k.pem");
   EXPECT_EQ(c.threads, 4);
+  EXPECT_EQ(c.workers, 16);
   EXPECT_EQ(c.max_body_bytes, 2048u);
   EXPECT_EQ(c.data_dir, "/var/lib/evidex");
   EXPECT_EQ(c.max_attachment_bytes, 4096u);
