@@ -185,19 +185,10 @@ bool Responds(const std::vector<store::CaseParty>& parties,
 
 api::Response Node::AttachFile(const api::Request& req) {
   Instant now = clock_.Now();
-  {
-    auto txn = store_.BeginRead();
-    if (!txn) return Problem(txn.error(), req);
-    if (auto p = Authenticate(req, **txn, now); !p)
-      return Problem(p.error(), req);
-  }
-  std::string_view key = req.Header("idempotency-key");
-  if (key.empty() || key.size() > kMaxIdempotencyKey) {
-    return Problem(InvalidArgumentError(
-                       "an `Idempotency-Key` header of 1 to 128 characters is "
-                       "required when attaching"),
-                   req);
-  }
+  if (auto r = ReadAs(req, now, ""); !r) return Problem(r.error(), req);
+  auto idempotency_key = IdempotencyKey(req, "attaching");
+  if (!idempotency_key) return Problem(idempotency_key.error(), req);
+  std::string_view key = *idempotency_key;
   auto media_type = MediaType(req.Header("content-type"));
   if (!media_type) return Problem(media_type.error(), req);
   std::string_view name = req.Header("x-filename");

@@ -230,19 +230,10 @@ Result<std::vector<std::string>> AttachmentIds(
 
 api::Response Node::CreateCase(const api::Request& req) {
   Instant now = clock_.Now();
-  {
-    auto txn = store_.BeginRead();
-    if (!txn) return Problem(txn.error(), req);
-    if (auto p = Authenticate(req, **txn, now); !p)
-      return Problem(p.error(), req);
-  }
-  std::string_view key = req.Header("idempotency-key");
-  if (key.empty() || key.size() > kMaxIdempotencyKey) {
-    return Problem(InvalidArgumentError(
-                       "an `Idempotency-Key` header of 1 to 128 characters is "
-                       "required when creating"),
-                   req);
-  }
+  if (auto r = ReadAs(req, now, ""); !r) return Problem(r.error(), req);
+  auto idempotency_key = IdempotencyKey(req, "creating");
+  if (!idempotency_key) return Problem(idempotency_key.error(), req);
+  std::string_view key = *idempotency_key;
   auto body = api::ParseBody(req.body);
   if (!body) return Problem(body.error(), req);
   api::FieldReader r(body->as_object());
@@ -487,17 +478,14 @@ api::Response Node::GetCase(const api::Request& req) {
 
 api::Response Node::ListCases(const api::Request& req) {
   Instant now = clock_.Now();
-  auto txn = store_.BeginRead();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read"))
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
+  auto reading = ReadAs(req, now, "read");
+  if (!reading) return Problem(reading.error(), req);
+  store::Transaction& txn = *reading->txn;
+  const Principal* p = &reading->principal;
   auto limit = PageLimit(req);
   if (!limit) return Problem(limit.error(), req);
-  auto page = (*txn)->ListCasesForOrganisation(
-      p->organisation.id, req.QueryParam("cursor"), *limit);
+  auto page = txn.ListCasesForOrganisation(p->organisation.id,
+                                           req.QueryParam("cursor"), *limit);
   if (!page) return Problem(page.error(), req);
   std::string out;
   JsonWriter w(out);
@@ -571,13 +559,7 @@ api::Response Node::CaseEvents(const api::Request& req) {
 
 api::Response Node::TakeAction(const api::Request& req) {
   Instant now = clock_.Now();
-  {
-    auto txn = store_.BeginRead();
-    if (!txn) return Problem(txn.error(), req);
-    if (auto p = Authenticate(req, **txn, now); !p) {
-      return Problem(p.error(), req);
-    }
-  }
+  if (auto r = ReadAs(req, now, ""); !r) return Problem(r.error(), req);
   std::string input = "{}";
   std::vector<std::string> attachments;
   if (!req.body.empty()) {
@@ -671,13 +653,10 @@ api::Response Node::Inbox(const api::Request& req) {
   // At most this many cases are looked at per call; the cursor carries on.
   constexpr int kScanBudget = 1000;
   Instant now = clock_.Now();
-  auto txn = store_.BeginRead();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, now);
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read"))
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
+  auto reading = ReadAs(req, now, "read");
+  if (!reading) return Problem(reading.error(), req);
+  store::Transaction& txn = *reading->txn;
+  const Principal* p = &reading->principal;
   auto limit = PageLimit(req);
   if (!limit) return Problem(limit.error(), req);
   std::string out;
@@ -690,12 +669,11 @@ api::Response Node::Inbox(const api::Request& req) {
   do {
     // Never more cases than can still be listed: a page ends between cases.
     int want = std::min(*limit - found, kScanBudget - scanned);
-    auto page =
-        (*txn)->ListCasesForOrganisation(p->organisation.id, cursor, want);
+    auto page = txn.ListCasesForOrganisation(p->organisation.id, cursor, want);
     if (!page) return Problem(page.error(), req);
     for (const store::Case& c : page->cases) {
       ++scanned;
-      auto record = LoadCase(**txn, c.id);
+      auto record = LoadCase(txn, c.id);
       if (!record) return Problem(record.error(), req);
       std::vector<std::string_view> actions = ActionsFor(*record, *p, now);
       if (actions.empty()) continue;

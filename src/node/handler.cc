@@ -18,6 +18,17 @@ api::Response Problem(const Status& s, const api::Request& req,
   return r;
 }
 
+Result<std::string_view> IdempotencyKey(const api::Request& req,
+                                        std::string_view doing) {
+  std::string_view key = req.Header("idempotency-key");
+  if (key.empty() || key.size() > kMaxIdempotencyKey) {
+    return Err(InvalidArgumentError(
+        "an `Idempotency-Key` header of 1 to 128 characters is required when " +
+        std::string(doing)));
+  }
+  return key;
+}
+
 std::string Purpose(const api::Request& req) {
   std::string_view p = req.Header("x-purpose");
   if (p.empty()) return "case work";

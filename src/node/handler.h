@@ -22,6 +22,11 @@ api::Response JsonResponse(int status, std::string body);
 api::Response Problem(const Status& s, const api::Request& req,
                       const std::vector<api::ProblemItem>& items = {});
 
+// The request's `Idempotency-Key` (1 to 128 characters), required when
+// `doing` (e.g. "creating"); kInvalidArgument otherwise.
+Result<std::string_view> IdempotencyKey(const api::Request& req,
+                                        std::string_view doing);
+
 // Why the person reads case data (`X-Purpose`, at most 200 bytes), for the
 // access record; "case work" when unstated.
 std::string Purpose(const api::Request& req);

@@ -55,6 +55,18 @@ Node::Node(store::Store& store, const law::Law& law, const Clock& clock,
       metrics_(metrics),
       options_(std::move(options)) {}
 
+Result<Node::Reading> Node::ReadAs(const api::Request& req, Instant now,
+                                   std::string_view scope) {
+  Reading r;
+  EVIDEX_ASSIGN_OR_RETURN(r.txn, store_.BeginRead());
+  EVIDEX_ASSIGN_OR_RETURN(r.principal, Authenticate(req, *r.txn, now));
+  if (!scope.empty() && !r.principal.HasScope(scope)) {
+    return Err(Status(StatusCode::kPermissionDenied,
+                      "needs scope `" + std::string(scope) + "`"));
+  }
+  return r;
+}
+
 void Node::RegisterRoutes(api::Router& router) {
   auto bind = [this](api::Response (Node::*fn)(const api::Request&)) {
     return [this, fn](const api::Request& req) { return (this->*fn)(req); };
@@ -88,31 +100,24 @@ api::Response Node::Health(const api::Request& req) {
 }
 
 api::Response Node::MetricsPage(const api::Request& req) {
-  auto txn = store_.BeginRead();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, clock_.Now());
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read") ||
-      (!p->HasRole("admin") && !p->HasRole("auditor"))) {
+  auto r = ReadAs(req, clock_.Now(), "read");
+  if (!r) return Problem(r.error(), req);
+  const Principal* p = &r->principal;
+  if (!p->HasRole("admin") && !p->HasRole("auditor")) {
     return Problem(Status(StatusCode::kPermissionDenied,
                           "metrics are for administrators and auditors"),
                    req);
   }
-  api::Response r;
-  r.content_type = "text/plain; version=0.0.4";
-  r.body = metrics_.Render();
-  return r;
+  api::Response page;
+  page.content_type = "text/plain; version=0.0.4";
+  page.body = metrics_.Render();
+  return page;
 }
 
 api::Response Node::Me(const api::Request& req) {
-  auto txn = store_.BeginRead();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, clock_.Now());
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read")) {
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
-  }
+  auto r = ReadAs(req, clock_.Now(), "read");
+  if (!r) return Problem(r.error(), req);
+  const Principal* p = &r->principal;
   std::string body;
   JsonWriter w(body);
   w.BeginObject();
@@ -136,15 +141,9 @@ api::Response Node::Me(const api::Request& req) {
 }
 
 api::Response Node::Organisations(const api::Request& req) {
-  auto txn = store_.BeginRead();
-  if (!txn) return Problem(txn.error(), req);
-  auto p = Authenticate(req, **txn, clock_.Now());
-  if (!p) return Problem(p.error(), req);
-  if (!p->HasScope("read")) {
-    return Problem(Status(StatusCode::kPermissionDenied, "needs scope `read`"),
-                   req);
-  }
-  auto orgs = (*txn)->ListOrganisations();
+  auto r = ReadAs(req, clock_.Now(), "read");
+  if (!r) return Problem(r.error(), req);
+  auto orgs = r->txn->ListOrganisations();
   if (!orgs) return Problem(orgs.error(), req);
   std::string body;
   JsonWriter w(body);
@@ -159,14 +158,8 @@ api::Response Node::Organisations(const api::Request& req) {
 
 api::Response Node::Route(const api::Request& req) {
   {
-    auto txn = store_.BeginRead();
-    if (!txn) return Problem(txn.error(), req);
-    auto p = Authenticate(req, **txn, clock_.Now());
-    if (!p) return Problem(p.error(), req);
-    if (!p->HasScope("read")) {
-      return Problem(
-          Status(StatusCode::kPermissionDenied, "needs scope `read`"), req);
-    }
+    auto r = ReadAs(req, clock_.Now(), "read");
+    if (!r) return Problem(r.error(), req);
   }
   auto query =
       law::ParseQuery(req.body, law_.book, law_.registry, DateOf(clock_.Now()));

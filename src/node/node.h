@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "law/law.h"
+#include "node/auth.h"
 #include "store/store.h"
 
 namespace evidex::node {
@@ -58,7 +59,15 @@ class Node {
   Result<int> CheckDeadlines(Instant now);
 
  private:
-  struct Context;
+  // A read transaction and who asks, once their credentials are valid and hold
+  // `scope` (none checked when empty).
+  struct Reading {
+    std::unique_ptr<store::Transaction> txn;
+    Principal principal;
+  };
+  Result<Reading> ReadAs(const api::Request& req, Instant now,
+                         std::string_view scope);
+
   api::Response Health(const api::Request& req);
   api::Response MetricsPage(const api::Request& req);
   api::Response Me(const api::Request& req);
