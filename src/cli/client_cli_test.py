@@ -30,36 +30,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-# The order and the query of src/node/node_flow_test.py.
-ORDER = {
-    "issuing_authority": {"state": "FR", "authority": "investigating_judge",
-                          "name": "Tribunal judiciaire de Paris, juge d'instruction",
-                          "reference": "JI-2026-0042", "address": "Parvis du Tribunal, 75017 Paris",
-                          "email": "ji.cyber@justice.example"},
-    "addressee": {"kind": "designated_establishment", "name": "Nimbus Mail Ireland Ltd",
-                  "address": "1 Dock Road, Dublin 2", "state": "IE"},
-    "targets": [{"type": "ip_address", "value": "203.0.113.7",
-                 "timestamp": "2026-11-02T21:14:05+01:00"},
-                {"type": "email", "value": "suspect@example.net"}],
-    "data": {"categories": ["traffic"],
-             "time_range": {"from": "2026-10-01T00:00:00Z", "to": "2026-11-15T00:00:00Z"}},
-    "offence": {"description": "intrusion into a hospital's information system",
-                "legal_provisions": ["Code penal, art. 323-1"], "max_custodial_years": 5,
-                "categories": ["attack_on_information_systems"]},
-    "grounds": {"summary_of_facts": "the hospital's servers were entered on 2 November",
-                "necessity_and_proportionality": "the connection logs alone show the origin"},
-    "notification": {"enforcing_authority_notified": True,
-                     "enforcing_authority": {"name": "Irish enforcing authority for e-evidence",
-                                             "state": "IE"}},
-}
-
-QUERY = {"issuing_state": "FR",
-         "addressee": {"kind": "service_provider", "established_in": "IE",
-                       "designated_establishment_in": "IE"},
-         "data": ["traffic"], "measure": "production", "emergency": False,
-         "offence": {"max_custodial_years": 5, "categories": ["attack_on_information_systems"],
-                     "via_information_system": True},
-         "committed_in_issuing_state": True, "person_resides_in": "IE"}
+# The order and the query of the node's end-to-end EPOC flow.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node"))
+from node_flow_test import ORDER, QUERY  # noqa: E402
 
 
 def main():

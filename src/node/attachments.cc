@@ -220,18 +220,10 @@ api::Response Node::AttachFile(const api::Request& req) {
                     "attaching files needs the `write` scope, the `responder` "
                     "role and an organisation that answers the case");
     }
-    EVIDEX_ASSIGN_OR_RETURN(auto seen,
-                            txn.GetIdempotency(p.person.id, std::string(key)));
-    if (seen.has_value()) {
-      if (seen->request_hash != request_hash) {
-        return Status(
-            StatusCode::kConflict,
-            "this `Idempotency-Key` was used for a different request");
-      }
-      response = JsonResponse(seen->status_code, seen->response_body);
-      response.headers.emplace_back("Idempotent-Replayed", "true");
-      return OkStatus();
-    }
+    EVIDEX_ASSIGN_OR_RETURN(
+        bool replayed,
+        ReplayIdempotent(txn, p.person.id, key, request_hash, response));
+    if (replayed) return OkStatus();
     const workflow::Machine* machine = workflow::FindMachine(c->procedure);
     if (machine == nullptr) return DataLossError("no machine for the case");
     if (machine->IsTerminal(c->state)) {

@@ -256,18 +256,10 @@ api::Response Node::CreateCase(const api::Request& req) {
       return Status(StatusCode::kPermissionDenied,
                     "creating an order needs the issuer role");
     }
-    EVIDEX_ASSIGN_OR_RETURN(auto seen,
-                            txn.GetIdempotency(p.person.id, std::string(key)));
-    if (seen.has_value()) {
-      if (seen->request_hash != request_hash) {
-        return Status(
-            StatusCode::kConflict,
-            "this `Idempotency-Key` was used for a different request");
-      }
-      response = JsonResponse(seen->status_code, seen->response_body);
-      response.headers.emplace_back("Idempotent-Replayed", "true");
-      return OkStatus();
-    }
+    EVIDEX_ASSIGN_OR_RETURN(
+        bool replayed,
+        ReplayIdempotent(txn, p.person.id, key, request_hash, response));
+    if (replayed) return OkStatus();
     if (query_json->contains("parties")) {
       return InvalidArgumentError(
           "field `query.parties`: a case is routed under the registry (and the "

@@ -29,6 +29,24 @@ Result<std::string_view> IdempotencyKey(const api::Request& req,
   return key;
 }
 
+Result<bool> ReplayIdempotent(store::Transaction& txn,
+                              const std::string& person_id,
+                              std::string_view key,
+                              const std::string& request_hash,
+                              api::Response& response) {
+  EVIDEX_ASSIGN_OR_RETURN(auto seen,
+                          txn.GetIdempotency(person_id, std::string(key)));
+  if (!seen.has_value()) return false;
+  if (seen->request_hash != request_hash) {
+    return Err(
+        Status(StatusCode::kConflict,
+               "this `Idempotency-Key` was used for a different request"));
+  }
+  response = JsonResponse(seen->status_code, seen->response_body);
+  response.headers.emplace_back("Idempotent-Replayed", "true");
+  return true;
+}
+
 std::string Purpose(const api::Request& req) {
   std::string_view p = req.Header("x-purpose");
   if (p.empty()) return "case work";

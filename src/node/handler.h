@@ -9,6 +9,7 @@
 #include "api/http.h"
 #include "api/problem.h"
 #include "core/status.h"
+#include "store/store.h"
 
 namespace evidex::node {
 
@@ -26,6 +27,15 @@ api::Response Problem(const Status& s, const api::Request& req,
 // `doing` (e.g. "creating"); kInvalidArgument otherwise.
 Result<std::string_view> IdempotencyKey(const api::Request& req,
                                         std::string_view doing);
+
+// Looks up an earlier request of `person_id` with the same `key`: when there
+// is one with the same `request_hash`, sets `response` to its answer (marked
+// `Idempotent-Replayed`) and returns true; with another hash, kConflict.
+Result<bool> ReplayIdempotent(store::Transaction& txn,
+                              const std::string& person_id,
+                              std::string_view key,
+                              const std::string& request_hash,
+                              api::Response& response);
 
 // Why the person reads case data (`X-Purpose`, at most 200 bytes), for the
 // access record; "case work" when unstated.
