@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
+
 namespace evidex::api {
 
 struct Request {
@@ -33,11 +35,20 @@ struct Request {
   std::string QueryParam(std::string_view name) const;
 };
 
+// Called once, from any thread, when the work a response waits for is done.
+using Completion = std::function<void(Status)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Work that must be done before this response may leave (e.g. making the
+  // record of a read durable). When set, the server calls it once, without
+  // holding a thread while it waits, and sends the response only once it has
+  // called its Completion exactly once: with OK, the response goes out; with
+  // an error, a problem for that error goes out instead.
+  std::function<void(Completion)> before_send;
 };
 
 using Handler = std::function<Response(const Request&)>;

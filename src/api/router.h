@@ -16,9 +16,30 @@
 
 namespace evidex::api {
 
+// Where the server runs a handler.
+enum class Threading {
+  // The handler may wait (for the disk, a writer's lock, a slow hash): it runs
+  // on one of the server's worker threads.
+  kWorker,
+  // The handler is short and never waits (reads, computation, work deferred
+  // through Response::before_send): it runs on the network thread that read the
+  // request, saving two thread switches.
+  kInline,
+};
+
 class Router {
  public:
-  void Add(std::string method, std::string_view pattern, Handler handler);
+  void Add(std::string method, std::string_view pattern, Handler handler,
+           Threading threading = Threading::kWorker);
+
+  // The route of a request.
+  struct Match {
+    const Handler* handler = nullptr;  // null when `refusal` is the answer
+    Threading threading = Threading::kWorker;
+    Response refusal;  // 404 or 405 when nothing matches
+  };
+  // Finds the handler for `request`, filling its params.
+  Match Find(Request& request) const;
 
   // Calls the matching handler with `request` (whose params it fills), or
   // answers 404/405.
@@ -33,6 +54,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" for parameters
     Handler handler;
+    Threading threading;
   };
   std::vector<Route> routes_;
 };

@@ -120,9 +120,8 @@ struct HttpServer::Impl {
     idle.notify_all();
   }
 
-  http::response<http::string_body> Handle(
-      http::request<http::string_body>& msg, const std::string& remote) {
-    auto start = std::chrono::steady_clock::now();
+  Request MakeRequest(http::request<http::string_body>& msg,
+                      const std::string& remote) {
     Request req;
     req.method = std::string(msg.method_string());
     std::string_view target = msg.target();
@@ -130,6 +129,7 @@ struct HttpServer::Impl {
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos)
       req.query = std::string(target.substr(q + 1));
+    req.headers.reserve(std::distance(msg.begin(), msg.end()));
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (char& ch : name)
@@ -141,16 +141,34 @@ struct HttpServer::Impl {
         SaneRequestId(given) ? std::string(given) : RandomRequestId();
     req.remote_address = remote;
     req.body = std::move(msg.body());
+    return req;
+  }
 
-    Response res;
+  Response Call(const Handler& handler, const Request& req) {
     try {
-      res = router.Dispatch(req);
+      return handler(req);
     } catch (const std::exception& e) {
       log.Error("handler failed",
                 {{"request_id", req.request_id}, {"error", e.what()}});
-      res = ProblemResponse(InternalError("handler failed"), req.request_id);
+      return ProblemResponse(InternalError("handler failed"), req.request_id);
     }
-    return Finish(req, std::move(res), msg.version(), msg.keep_alive(), start);
+  }
+
+  // Runs `before_send` and resumes the calling coroutine, on its own executor,
+  // with the status it completes with; no thread waits meanwhile.
+  static net::awaitable<Status> AwaitBeforeSend(
+      std::function<void(Completion)> before_send) {
+    return net::async_initiate<const net::use_awaitable_t<>&, void(Status)>(
+        [before_send = std::move(before_send)](auto handler) mutable {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          before_send([h](Status status) {
+            auto ex = net::get_associated_executor(*h);
+            net::post(ex, [h, status = std::move(status)]() mutable {
+              std::move (*h)(std::move(status));
+            });
+          });
+        },
+        net::use_awaitable);
   }
 
   http::response<http::string_body> Finish(
@@ -234,14 +252,35 @@ struct HttpServer::Impl {
       }
       conn->busy = true;
       auto msg = parser.release();
-      // The handler runs on a worker thread; the connection resumes on its
-      // strand.
-      auto res = co_await net::co_spawn(
-          workers,
-          [&]() -> net::awaitable<http::response<http::string_body>> {
-            co_return Handle(msg, remote);
-          },
-          net::use_awaitable);
+      auto start = std::chrono::steady_clock::now();
+      Request req = MakeRequest(msg, remote);
+      Router::Match match = router.Find(req);
+      Response response;
+      if (match.handler == nullptr) {
+        response = std::move(match.refusal);
+      } else if (match.threading == Threading::kInline) {
+        response = Call(*match.handler, req);
+      } else {
+        // The handler runs on a worker thread; the connection resumes on its
+        // strand.
+        response = co_await net::co_spawn(
+            workers,
+            [&]() -> net::awaitable<Response> {
+              co_return Call(*match.handler, req);
+            },
+            net::use_awaitable);
+      }
+      if (response.before_send) {
+        Status done = co_await AwaitBeforeSend(std::move(response.before_send));
+        if (!done.ok()) {
+          log.Error(
+              "work before the response failed",
+              {{"request_id", req.request_id}, {"error", done.message()}});
+          response = ProblemResponse(done, req.request_id);
+        }
+      }
+      auto res = Finish(req, std::move(response), msg.version(),
+                        msg.keep_alive(), start);
       bool keep = res.keep_alive();
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
@@ -302,12 +341,13 @@ struct HttpServer::Impl {
         open = connections.size();
       }
       if (open >= options.max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
+        // Counted before the close, which the client may see at once.
         metrics
             .GetCounter("evidex_http_connections_refused_total",
                         "Connections closed because the server was full.")
             .Add();
+        boost::system::error_code ignored;
+        socket.close(ignored);
         continue;
       }
       auto ex = socket.get_executor();

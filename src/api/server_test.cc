@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,6 +16,7 @@
 #include <future>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "core/json.h"
 
@@ -77,6 +79,33 @@ class ServerTest : public ::testing::Test {
     router_.Add("GET", "/throw", [](const Request&) -> Response {
       throw std::runtime_error("boom /secret");
     });
+    router_.Add(
+        "GET", "/inline",
+        [](const Request&) {
+          Response r;
+          r.body = R"({"inline":true})";
+          return r;
+        },
+        Threading::kInline);
+    // Answers only once another thread, 100 ms later, says the work is done;
+    // `?fail` makes that work fail.
+    router_.Add(
+        "GET", "/deferred",
+        [this](const Request& req) {
+          Response r;
+          r.body = R"({"deferred":true})";
+          bool fail = req.query == "fail";
+          r.before_send = [this, fail](Completion done) {
+            deferred_.emplace_back([this, fail, done = std::move(done)] {
+              std::this_thread::sleep_for(std::chrono::milliseconds(100));
+              deferred_ran_ = true;
+              done(fail ? UnavailableError("the record is not durable")
+                        : OkStatus());
+            });
+          };
+          return r;
+        },
+        Threading::kInline);
     router_.Add("GET", "/metrics", [this](const Request&) {
       Response r;
       r.content_type = "text/plain; version=0.0.4";
@@ -101,6 +130,8 @@ class ServerTest : public ::testing::Test {
   Metrics metrics_;
   Router router_;
   std::promise<void> slow_started_;
+  std::vector<std::jthread> deferred_;  // joined before the router goes
+  std::atomic<bool> deferred_ran_{false};
 };
 
 TEST_F(ServerTest, AnswersAndEchoesRequestIds) {
@@ -115,6 +146,30 @@ TEST_F(ServerTest, AnswersAndEchoesRequestIds) {
   EXPECT_EQ(fresh.request_id.size(), 16u);
   Reply echo = Send(server->port(), http::verb::post, "/echo", "hello");
   EXPECT_EQ(echo.body, "hello");
+}
+
+TEST_F(ServerTest, InlineHandlersAnswer) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/inline");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"inline":true})");
+}
+
+TEST_F(ServerTest, ResponsesWaitForTheirWorkBeforeSend) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/deferred");
+  EXPECT_TRUE(deferred_ran_.load());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"deferred":true})");
+  EXPECT_TRUE(r.keep_alive);
+
+  deferred_ran_ = false;
+  Reply failed = Send(server->port(), http::verb::get, "/deferred?fail");
+  EXPECT_TRUE(deferred_ran_.load());
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(failed.content_type, "application/problem+json");
+  // The response that was not allowed to leave did not leave.
+  EXPECT_EQ(failed.body.find("deferred"), std::string::npos);
 }
 
 TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {
