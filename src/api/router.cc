@@ -35,6 +35,12 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler,
   routes_.push_back(std::move(r));
 }
 
+void Router::AddUpload(std::string method, std::string_view pattern,
+                       Handler handler, std::uint64_t max_bytes) {
+  Add(std::move(method), pattern, std::move(handler), Threading::kWorker);
+  routes_.back().upload_limit = max_bytes;
+}
+
 Router::Match Router::Find(Request& request) const {
   std::vector<std::string_view> parts = Split(request.path);
   std::string allow;
@@ -59,7 +65,7 @@ Router::Match Router::Find(Request& request) const {
             std::string(parts[i]));
       }
     }
-    return {&r.handler, r.threading, {}};
+    return {&r.handler, r.threading, r.upload_limit, {}};
   }
   Match none;
   if (!allow.empty()) {
