@@ -302,6 +302,8 @@ std::string_view ReasonCode(Reason reason) {
       return "key_revoked";
     case Reason::kKeyNotYetValid:
       return "key_not_yet_valid";
+    case Reason::kKeyExpired:
+      return "key_expired";
     case Reason::kNotCompetent:
       return "signer_not_competent";
     case Reason::kMissingSignature:
@@ -354,6 +356,13 @@ tl::expected<void, Rejection> Verify(const SignedDocument& doc,
                         FormatSignedAt(sig.meta.signed_at) +
                         ", after the key was revoked (" +
                         FormatSignedAt(*key->revoked_at) + ")");
+    }
+    if (key->valid_until && sig.meta.signed_at >= *key->valid_until) {
+      return Reject(Reason::kKeyExpired,
+                    which + ": signed at " +
+                        FormatSignedAt(sig.meta.signed_at) +
+                        ", after the key was replaced (" +
+                        FormatSignedAt(*key->valid_until) + ")");
     }
     if (policy.competence) {
       if (auto why = policy.competence(sig.meta, doc.document)) {

@@ -109,6 +109,8 @@ enum class Reason {
   kUnknownKey,        // "unknown_key": no such key, or not the signer's
   kWrongSignature,    // "wrong_signature": a signature does not verify
   kKeyRevoked,        // "key_revoked": revoked at or before signed_at
+  kKeyExpired,        // "key_expired": replaced (rotated) at or before
+                      // signed_at
   kKeyNotYetValid,    // "key_not_yet_valid": signed_at before the key's start
   kNotCompetent,      // "signer_not_competent": the signer may not act so
   kMissingSignature,  // "missing_required_signature": e.g. no validator
@@ -121,12 +123,14 @@ struct Rejection {
 };
 
 // A public signing key as a verifier knows it. The key verifies signatures
-// with valid_from <= signed_at, and (if revoked) signed_at < revoked_at.
+// with valid_from <= signed_at, signed_at < valid_until once it was replaced by
+// a newer key, and signed_at < revoked_at once revoked.
 struct PublicSigningKey {
   std::string org_id;
   std::string key_id;
   crypto::Ed25519PublicKey public_key{};
   Instant valid_from;
+  std::optional<Instant> valid_until;
   std::optional<Instant> revoked_at;
 };
 

@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       .key_id = std::string(id),
                                       .public_key = kPublic,
                                       .valid_from = {},
+                                      .valid_until = std::nullopt,
                                       .revoked_at = std::nullopt};
       },
       .competence = {},

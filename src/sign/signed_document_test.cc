@@ -42,11 +42,13 @@ struct Fixture {
                         .key_id = "key_fr_1",
                         .public_key = issuer.public_key,
                         .valid_from = At("2026-01-01T00:00:00Z"),
+                        .valid_until = std::nullopt,
                         .revoked_at = std::nullopt};
     keys["key_fr_val"] = {.org_id = "org_fr_instruction",
                           .key_id = "key_fr_val",
                           .public_key = validator.public_key,
                           .valid_from = At("2026-01-01T00:00:00Z"),
+                          .valid_until = std::nullopt,
                           .revoked_at = std::nullopt};
   }
 
@@ -184,6 +186,19 @@ TEST(SignedDocumentTest, EachFailureHasItsReason) {
                 f.Policy())),
             "key_revoked");
   f.keys["key_fr_1"].revoked_at.reset();
+  // Rotated at 12:00: the same boundary, its own reason.
+  f.keys["key_fr_1"].valid_until = At("2026-11-29T12:00:00Z");
+  EXPECT_EQ(ReasonOf(Verify(
+                signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer",
+                                         "2026-11-29T11:59:59.999Z")),
+                f.Policy())),
+            "ok");
+  EXPECT_EQ(ReasonOf(Verify(
+                signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer",
+                                         "2026-11-29T12:00:00Z")),
+                f.Policy())),
+            "key_expired");
+  f.keys["key_fr_1"].valid_until.reset();
   f.incompetent_signers.push_back("org_fr_parquet");
   auto incompetent =
       Verify(signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer")),
