@@ -14,6 +14,9 @@
 // party downloads them. Each upload and download is a case event, and each
 // download an access record, written before the bytes leave.
 //
+// Keys (organisation_keys.cc): an organisation's administrators list its
+// public keys with their validity, rotate keys in and revoke them.
+//
 // Thread-safe: handlers run concurrently; all state is in the store.
 #ifndef EVIDEX_NODE_NODE_H_
 #define EVIDEX_NODE_NODE_H_
@@ -27,6 +30,7 @@
 #include "core/time.h"
 #include "law/law.h"
 #include "node/auth.h"
+#include "node/master_key.h"
 #include "store/store.h"
 
 namespace evidex::node {
@@ -45,8 +49,10 @@ struct NodeOptions {
 
 class Node {
  public:
+  // `master_key` opens the organisations' signing keys (node/keys.h).
   Node(store::Store& store, const law::Law& law, const Clock& clock,
-       Logger& log, api::Metrics& metrics, NodeOptions options);
+       Logger& log, api::Metrics& metrics, const MasterKey& master_key,
+       NodeOptions options);
 
   // Adds every endpoint to `router`.
   void RegisterRoutes(api::Router& router);
@@ -85,12 +91,16 @@ class Node {
   api::Response Inbox(const api::Request& req);
   api::Response AttachFile(const api::Request& req);
   api::Response DownloadAttachment(const api::Request& req);
+  api::Response ListKeys(const api::Request& req);
+  api::Response RotateOrganisationKey(const api::Request& req);
+  api::Response RevokeOrganisationKey(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;
   const Clock& clock_;
   Logger& log_;
   api::Metrics& metrics_;
+  const MasterKey master_key_;
   NodeOptions options_;
 };
 
