@@ -98,6 +98,7 @@ void Node::RegisterRoutes(api::Router& router) {
              bind(&Node::RotateOrganisationKey));
   router.Add("POST", "/api/v1/organisations/{id}/keys/{key_id}/revoke",
              bind(&Node::RevokeOrganisationKey));
+  router.Add("POST", "/api/v1/deliveries", bind(&Node::Deliver));
 }
 
 api::Response Node::Health(const api::Request& req) {

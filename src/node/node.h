@@ -14,6 +14,12 @@
 // party downloads them. Each upload and download is a case event, and each
 // download an access record, written before the bytes leave.
 //
+// Signatures (signing.h): the actions that bind an organisation (issuing,
+// validating, responding, objecting) are signed with its key, only when it is
+// competent for them, and verified as their receivers will before anything of
+// them is stored; refusals go to the security log. A signed order delivered
+// from outside (deliveries.cc) passes the same checks.
+//
 // Keys (organisation_keys.cc): an organisation's administrators list its
 // public keys with their validity, rotate keys in and revoke them.
 //
@@ -94,6 +100,7 @@ class Node {
   api::Response ListKeys(const api::Request& req);
   api::Response RotateOrganisationKey(const api::Request& req);
   api::Response RevokeOrganisationKey(const api::Request& req);
+  api::Response Deliver(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;
