@@ -620,7 +620,8 @@ api::Response Node::TakeAction(const api::Request& req) {
       EVIDEX_ASSIGN_OR_RETURN(
           SignedAction signed_action,
           SignAction(txn, master_key_, record->c, record->facts, events,
-                     p.organisation, acting_role, action, *input_value, now));
+                     p.organisation, p.person.id, acting_role, action,
+                     *input_value, now));
       if (signed_action.refused()) {
         refusal = signed_action;
         refusal_org = p.organisation.id;

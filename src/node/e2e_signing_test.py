@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Signed documents over HTTP (docs/formats/signed-document.md): the node signs an order as the
 validating and the issuing organisation, a response as the addressee and an objection as the
-enforcing authority, each with its own key; a signed order delivered from outside is verified
+enforcing authority, each with its own key; an emergency order only after a second person of the
+issuing organisation approved it (four eyes); a signed order delivered from outside is verified
 before anything else, and forged, unsigned, wrongly signed, unknown-key, revoked-key,
 incompetent-signer and unvalidated orders are each refused with their own reason, recorded in
 the security log, and never stored as an order.
@@ -10,8 +11,10 @@ Usage: e2e_signing_test.py EVIDEX
 """
 import copy
 import datetime
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import sys
 
@@ -201,6 +204,63 @@ def incompetent_signer(node, t):
                      "'[\"investigating_judge\",\"judge\"]' WHERE id = 'org_fr_instruction'")
 
 
+def second_person(node, org, roles):
+    """A second person of `org` with an API token (there is no API for people yet): written into
+    the store as the node writes them, the token stored only as its SHA-256."""
+    secret = "evx_t_" + secrets.token_urlsafe(32)
+    person = f"person_second_{org}"
+    with db(node) as conn:
+        conn.execute("INSERT INTO people VALUES (?, ?, 'Second Person', ?, ?, '', 0, 0)",
+                     (person, org, f"second@{org}.example", json.dumps(roles)))
+        conn.execute("INSERT INTO api_tokens VALUES (?, ?, ?, ?, 0, ?, NULL)",
+                     (f"tok_second_{org}", person, hashlib.sha256(secret.encode()).hexdigest(),
+                      json.dumps(["read", "write", "admin"]), 4102444800000))
+    return secret
+
+
+def four_eyes(node, t):
+    """An emergency order is signed only after a second person of the issuing organisation
+    approved it, once its administrator turns four eyes on (the sandbox starts with it off)."""
+    second = second_person(node, "org_fr_instruction", ["issuer", "admin"])
+    settings = "/api/v1/organisations/org_fr_instruction/settings"
+    status, body, _ = node.call("GET", settings, second)
+    check(status == 200 and body["four_eyes_emergency"] is False, f"sandbox: off {status} {body}")
+    status, body, _ = node.call("PUT", settings, t["judge"], {"four_eyes_emergency": True})
+    check(status == 403, f"only an administrator turns it on: {status}")
+    status, body, _ = node.call("PUT", settings, second, {"four_eyes_emergency": True})
+    check(status == 200 and body["four_eyes_emergency"] is True, f"on: {status} {body}")
+
+    status, case, _ = node.create(t["judge"], EPOC, "org_ie_nimbus", ie_query(emergency=True),
+                                  epoc(emergency=True))
+    if not check(status == 201, f"an emergency order: {status} {case}"):
+        return
+    cid = case["id"]
+    approvals = f"/api/v1/cases/{cid}/approvals"
+    status, body = node.act(t["judge"], cid, "issue")
+    check(status == 409 and "four eyes" in body["detail"], f"no approval, no issue: {status} {body}")
+    status, body, _ = node.call("POST", approvals, t["judge"], {"action": "issue"},
+                                {"Idempotency-Key": "approve-own"})
+    check(status == 201, f"the issuer may record an approval: {status} {body}")
+    status, body = node.act(t["judge"], cid, "issue")
+    check(status == 409, f"but one's own approval is not a second pair of eyes: {status}")
+    status, body, _ = node.call("POST", approvals, t["nimbus"], {"action": "issue"},
+                                {"Idempotency-Key": "approve-nimbus"})
+    check(status == 404, f"another organisation cannot approve: {status}")
+    status, body, _ = node.call("POST", approvals, second, {"action": "issue"},
+                                {"Idempotency-Key": "approve-second"})
+    check(status == 201 and body["approved_by"] == "person_second_org_fr_instruction",
+          f"the second person approves: {status} {body}")
+    step(node, t["judge"], cid, "issue", "issued", what="issue after the second approval")
+    order = signed_document(node, t["judge"], cid, "issued")
+    check(order is not None and signers(order) == [("org_fr_instruction", "issuer")],
+          "the approved emergency order is signed")
+    check(deliver(node, t["nimbus"], order)[0] == 200, "and verifies")
+    types = [e["type"] for e in node.events(t["judge"], cid)]
+    check(types == ["created", "signing_approved", "signing_approved", "issued"],
+          f"both approvals are in the history: {types}")
+    node.call("PUT", settings, second, {"four_eyes_emergency": False})
+
+
 def admin_of_parquet(node):
     """The prosecutor's office gets an administrator (there is no API for people yet): the demo
     prosecutor, with a password, logs in for a session with the admin scope."""
@@ -232,13 +292,14 @@ def main():
                 cases_before = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
             deliveries(node, t, order)
             incompetent_signer(node, t)
+            four_eyes(node, t)
             revocation(node, t, order, admin_of_parquet(node))
             with db(node) as conn:
                 cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
                 log = conn.execute("SELECT kind, reason, organisation_id FROM security_events "
                                    "ORDER BY seq").fetchall()
-            # Three cases were created by the later checks, none by a delivery.
-            check(cases == cases_before + 3, f"no delivery stored an order: {cases_before} -> {cases}")
+            # Four cases were created by the later checks, none by a delivery.
+            check(cases == cases_before + 4, f"no delivery stored an order: {cases_before} -> {cases}")
             check([r for (k, r, _) in log if k == "delivery_refused"] ==
                   ["malformed", "malformed", "unsigned", "wrong_signature", "wrong_signature",
                    "unknown_key", "unknown_key", "missing_required_signature",

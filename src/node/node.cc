@@ -99,6 +99,12 @@ void Node::RegisterRoutes(api::Router& router) {
   router.Add("POST", "/api/v1/organisations/{id}/keys/{key_id}/revoke",
              bind(&Node::RevokeOrganisationKey));
   router.Add("POST", "/api/v1/deliveries", bind(&Node::Deliver));
+  router.Add("GET", "/api/v1/organisations/{id}/settings",
+             bind(&Node::GetSettings));
+  router.Add("PUT", "/api/v1/organisations/{id}/settings",
+             bind(&Node::PutSettings));
+  router.Add("POST", "/api/v1/cases/{id}/approvals",
+             bind(&Node::ApproveSigning));
 }
 
 api::Response Node::Health(const api::Request& req) {

@@ -18,7 +18,10 @@
 // validating, responding, objecting) are signed with its key, only when it is
 // competent for them, and verified as their receivers will before anything of
 // them is stored; refusals go to the security log. A signed order delivered
-// from outside (deliveries.cc) passes the same checks.
+// from outside (deliveries.cc) passes the same checks. Four eyes
+// (four_eyes.cc): an emergency order is signed only after a second person of
+// the issuing organisation approved it, unless its administrators turned the
+// setting off.
 //
 // Keys (organisation_keys.cc): an organisation's administrators list its
 // public keys with their validity, rotate keys in and revoke them.
@@ -101,6 +104,9 @@ class Node {
   api::Response RotateOrganisationKey(const api::Request& req);
   api::Response RevokeOrganisationKey(const api::Request& req);
   api::Response Deliver(const api::Request& req);
+  api::Response GetSettings(const api::Request& req);
+  api::Response PutSettings(const api::Request& req);
+  api::Response ApproveSigning(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;

@@ -185,6 +185,18 @@ Result<workflow::CaseFacts> FactsOfOrder(const bj::object& document) {
 
 namespace {
 
+// Whether `e` approves `action` for the organisation.
+bool ApprovalOf(const store::CaseEvent& e, const std::string& org_id,
+                std::string_view action) {
+  if (e.type != "signing_approved" || e.actor_organisation_id != org_id) {
+    return false;
+  }
+  auto payload = ParseJson(e.payload_json);
+  if (!payload || !payload->is_object()) return false;
+  const bj::value* a = payload->as_object().if_contains("action");
+  return a != nullptr && a->is_string() && a->get_string() == action;
+}
+
 // The order envelope the latest signed event of the case holds, if its
 // document is `document`.
 Result<std::vector<sign::Signature>> EarlierOrderSignatures(
@@ -216,6 +228,7 @@ Result<SignedAction> SignAction(store::Transaction& txn,
                                 const workflow::CaseFacts& facts,
                                 const std::vector<store::CaseEvent>& events,
                                 const store::Organisation& org,
+                                const std::string& person_id,
                                 std::string_view role, std::string_view action,
                                 const bj::value& input, Instant now) {
   SignedAction out;
@@ -225,6 +238,16 @@ Result<SignedAction> SignAction(store::Transaction& txn,
     out.refusal_reason = sign::ReasonCode(sign::Reason::kNotCompetent);
     out.refusal_message = *problem;
     return out;
+  }
+  if (*kind == "order" && role == "issuer" && facts.emergency &&
+      org.four_eyes_emergency &&
+      std::none_of(events.begin(), events.end(), [&](const auto& e) {
+        return ApprovalOf(e, org.id, action) && e.actor_person_id != person_id;
+      })) {
+    return Err(FailedPreconditionError(
+        "four eyes: an emergency order of `" + org.id +
+        "` is signed only after another person of it approved `" +
+        std::string(action) + "` (POST /api/v1/cases/" + c.id + "/approvals)"));
   }
   sign::SignedDocument doc;
   std::vector<std::string> required{std::string(role)};

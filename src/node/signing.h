@@ -71,7 +71,10 @@ struct SignedAction {
 };
 
 // Signs the document of `action` (SignedKindOf) as `org` acting in `role` at
-// `now`, and verifies it as its receivers will. An order keeps the signatures
+// `now` at the request of `person_id`, and verifies it as its receivers will.
+// An emergency order of an organisation with four eyes on is issued only
+// after another person of it approved `action` (a `signing_approved` event in
+// `events`); otherwise kFailedPrecondition. An order keeps the signatures
 // already made over the same document (the validator's), found in `events`.
 // Refusals (an incompetent signer, a verification failure) are returned in
 // the outcome; the error is for a missing key (kFailedPrecondition) or
@@ -81,6 +84,7 @@ Result<SignedAction> SignAction(store::Transaction& txn,
                                 const workflow::CaseFacts& facts,
                                 const std::vector<store::CaseEvent>& events,
                                 const store::Organisation& org,
+                                const std::string& person_id,
                                 std::string_view role, std::string_view action,
                                 const boost::json::value& input, Instant now);
 

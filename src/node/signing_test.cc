@@ -124,9 +124,9 @@ class SignActionTest : public ::testing::Test {
                             std::string_view action,
                             const std::vector<store::CaseEvent>& events,
                             Instant at) {
-    return SignAction(*txn_, *master_, c_, Facts(), events,
-                      txn_->GetOrganisation(org_id).value(), role, action,
-                      bj::object{}, at);
+    return SignAction(*txn_, *master_, c_, facts_, events,
+                      txn_->GetOrganisation(org_id).value(), "person_1", role,
+                      action, bj::object{}, at);
   }
 
   FixedClock clock_;
@@ -136,6 +136,7 @@ class SignActionTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::Transaction> txn_;
   store::Case c_;
+  workflow::CaseFacts facts_ = Facts();
 };
 
 TEST_F(SignActionTest, TheIssuerNeedsTheValidatorsSignatureFirst) {
@@ -174,6 +175,42 @@ TEST_F(SignActionTest, AnIncompetentSignerIsRefusedBeforeAnyKeyIsOpened) {
   EXPECT_EQ(r->refusal_reason, "signer_not_competent");
   EXPECT_EQ(r->refusal_message,
             "`org_n` is not an authority of the issuing State `FR`");
+}
+
+TEST_F(SignActionTest, AnEmergencyOrderNeedsAnotherPersonsApproval) {
+  facts_.emergency = true;
+  facts_.validation_required = false;
+  auto unapproved = Sign("org_p", "issuer", "issue", {}, now_);
+  ASSERT_FALSE(unapproved.has_value());
+  EXPECT_EQ(unapproved.error().code(), StatusCode::kFailedPrecondition);
+  auto approval = [](std::string person, std::string org, std::string action) {
+    return store::CaseEvent{"case_1",
+                            2,
+                            2,
+                            "signing_approved",
+                            std::move(person),
+                            std::move(org),
+                            Instant{},
+                            R"({"action":")" + action + R"("})"};
+  };
+  // The signer's own approval, another organisation's, another action's: none
+  // counts.
+  for (const auto& e : {approval("person_1", "org_p", "issue"),
+                        approval("person_2", "org_j", "issue"),
+                        approval("person_2", "org_p", "send")}) {
+    auto r = Sign("org_p", "issuer", "issue", {e}, now_);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), StatusCode::kFailedPrecondition);
+  }
+  auto approved = Sign("org_p", "issuer", "issue",
+                       {approval("person_2", "org_p", "issue")}, now_);
+  ASSERT_TRUE(approved.has_value()) << approved.error().ToString();
+  EXPECT_FALSE(approved->refused()) << approved->refusal_message;
+  // With four eyes off, the issuer signs alone.
+  ASSERT_TRUE(txn_->SetFourEyesEmergency("org_p", false).ok());
+  auto alone = Sign("org_p", "issuer", "issue", {}, now_);
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_FALSE(alone->refused());
 }
 
 TEST_F(SignActionTest, ARevokedKeySignsNothing) {

@@ -211,7 +211,8 @@ CREATE TABLE attachments (
 ) STRICT;
 )sql";
 
-// Version 2: organisations' keys and the security log.
+// Version 2: organisations' keys, the security log, and the four-eyes setting
+// of organisations (on unless turned off).
 //
 // A key's public half is 32 bytes; its secret half is stored only sealed under
 // the node's master key (at most 256 bytes: version, nonce, ciphertext, tag).
@@ -219,6 +220,10 @@ CREATE TABLE attachments (
 // security log is append-only (triggers refuse UPDATE and DELETE), numbered by
 // seq, and read newest first.
 constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE organisations ADD COLUMN four_eyes_emergency INTEGER NOT NULL DEFAULT 1
+  CONSTRAINT organisations_four_eyes_emergency_boolean
+    CHECK (four_eyes_emergency IN (0, 1));
+
 CREATE TABLE organisation_keys (
   id TEXT NOT NULL PRIMARY KEY
     CONSTRAINT organisation_keys_id_length CHECK (length(id) BETWEEN 1 AND 128),
@@ -263,7 +268,7 @@ END;
 
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
-    {2, "organisation keys and security log", kSchemaV2},
+    {2, "organisation keys, security log, four eyes", kSchemaV2},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;

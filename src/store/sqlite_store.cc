@@ -44,13 +44,15 @@ constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO create_case";
 
 constexpr std::string_view kInsertOrganisation =
     "INSERT INTO organisations (id, name, kind, state, authorities, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "created_at, four_eyes_emergency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kSelectOrganisation =
-    "SELECT id, name, kind, state, authorities, created_at FROM organisations "
-    "WHERE id = ?1";
+    "SELECT id, name, kind, state, authorities, created_at, "
+    "four_eyes_emergency FROM organisations WHERE id = ?1";
 constexpr std::string_view kListOrganisations =
-    "SELECT id, name, kind, state, authorities, created_at FROM organisations "
-    "ORDER BY id";
+    "SELECT id, name, kind, state, authorities, created_at, "
+    "four_eyes_emergency FROM organisations ORDER BY id";
+constexpr std::string_view kSetFourEyesEmergency =
+    "UPDATE organisations SET four_eyes_emergency = ?2 WHERE id = ?1";
 constexpr std::string_view kOrganisationExists =
     "SELECT 1 FROM organisations WHERE id = ?1";
 
@@ -221,6 +223,7 @@ constexpr std::string_view kStatements[] = {
     kInsertOrganisation,
     kSelectOrganisation,
     kListOrganisations,
+    kSetFourEyesEmergency,
     kOrganisationExists,
     kInsertPerson,
     kUpdatePerson,
@@ -397,6 +400,7 @@ Result<Organisation> ReadOrganisation(const Statement& st) {
       o.authorities,
       DecodeList(st.ColumnText(4), "organisations", o.id, "authorities"));
   o.created_at = ToInstant(st.ColumnInt(5));
+  o.four_eyes_emergency = st.ColumnInt(6) != 0;
   return o;
 }
 
@@ -683,8 +687,22 @@ class SqliteTransaction final : public Transaction {
                               EncodeList(org.authorities, "authorities"));
       EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kInsertOrganisation));
       EVIDEX_RETURN_IF_ERROR(st.BindAll(org.id, org.name, org.kind, org.state,
-                                        authorities, Millis(org.created_at)));
+                                        authorities, Millis(org.created_at),
+                                        std::int64_t{org.four_eyes_emergency}));
       return st.Run();
+    });
+  }
+
+  Status SetFourEyesEmergency(const std::string& organisation_id,
+                              bool on) override {
+    return WithContext("set four eyes", organisation_id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                              Prepare(*db_, kSetFourEyesEmergency));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(organisation_id, std::int64_t{on}));
+      EVIDEX_RETURN_IF_ERROR(st.Run());
+      if (db_->Changes() == 0) return NotFoundError("no such organisation");
+      return OkStatus();
     });
   }
 

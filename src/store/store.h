@@ -63,6 +63,9 @@ struct Organisation {
   // prosecutor, ...).
   std::vector<std::string> authorities;
   Instant created_at;
+  // An emergency order is signed only after a second person of the
+  // organisation approved it (four eyes).
+  bool four_eyes_emergency = true;
 };
 
 struct Person {
@@ -213,6 +216,9 @@ class Transaction {
       const Organisation& org) = 0;  // insert; kAlreadyExists
   virtual Result<Organisation> GetOrganisation(const std::string& id) = 0;
   virtual Result<std::vector<Organisation>> ListOrganisations() = 0;
+  // Sets the organisation's four_eyes_emergency; kNotFound for an unknown id.
+  virtual Status SetFourEyesEmergency(const std::string& organisation_id,
+                                      bool on) = 0;
 
   virtual Status PutPerson(
       const Person& person) = 0;  // insert; kAlreadyExists on id or email

@@ -164,6 +164,7 @@ void ExpectSame(const Organisation& got, const Organisation& want) {
   EXPECT_EQ(got.state, want.state);
   EXPECT_EQ(got.authorities, want.authorities);
   EXPECT_EQ(Ms(got.created_at), Ms(want.created_at));
+  EXPECT_EQ(got.four_eyes_emergency, want.four_eyes_emergency);
 }
 
 void ExpectSame(const Person& got, const Person& want) {
@@ -330,6 +331,7 @@ TEST_P(StoreConformanceTest, OrganisationRoundTrips) {
   Organisation bare = MakeOrganisation("org-b");
   bare.kind = "service_provider";
   bare.authorities = {};
+  bare.four_eyes_emergency = false;
   {
     EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
     EVIDEX_EXPECT_OK(tx->PutOrganisation(full));
@@ -343,6 +345,22 @@ TEST_P(StoreConformanceTest, OrganisationRoundTrips) {
   EVIDEX_ASSERT_OK_AND_ASSIGN(Organisation got_bare,
                               rx->GetOrganisation("org-b"));
   ExpectSame(got_bare, bare);
+}
+
+TEST_P(StoreConformanceTest, FourEyesIsOnUnlessTurnedOff) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(Organisation org, tx->GetOrganisation("org-a"));
+  EXPECT_TRUE(org.four_eyes_emergency);
+  EVIDEX_ASSERT_OK(tx->SetFourEyesEmergency("org-a", false));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(org, tx->GetOrganisation("org-a"));
+  EXPECT_FALSE(org.four_eyes_emergency);
+  EVIDEX_ASSERT_OK(tx->SetFourEyesEmergency("org-a", true));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto orgs, tx->ListOrganisations());
+  ASSERT_EQ(orgs.size(), 1u);
+  EXPECT_TRUE(orgs[0].four_eyes_emergency);
+  EVIDEX_EXPECT_CODE(tx->SetFourEyesEmergency("org-x", false),
+                     StatusCode::kNotFound);
 }
 
 TEST_P(StoreConformanceTest, DuplicateOrganisationIsAlreadyExists) {

@@ -748,6 +748,21 @@ async function deliveries(t) {
   forged.document.case_id = "case_forged";
   await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: forged, valid: true, expect: 403 });
   await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: { ...order, extra: 1 }, valid: false, expect: 400 });
+
+  // Four eyes: approvals are for emergency orders of the caller's own organisation.
+  const approvals = `/api/v1/cases/${order.document.case_id}/approvals`;
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-1" }, valid: true, expect: 409 });
+  await call("POST", approvals, { token: t.judge, body: { action: "produce" }, headers: { "Idempotency-Key": "approve-2" }, valid: false, expect: 400 });
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, valid: true, expect: 400 });
+  await call("POST", approvals, { token: t.nimbus, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-3" }, expect: 404 });
+  const settings = "/api/v1/organisations/org_fr_cnil/settings";
+  const read = await call("GET", settings, { token: t.auditor, expect: 200 });
+  if (!read.json || read.json.four_eyes_emergency !== false) fail(`the sandbox starts with four eyes off: ${read.text}`);
+  const on = await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: true }, valid: true, expect: 200 });
+  if (!on.json || on.json.four_eyes_emergency !== true) fail(`four eyes turned on: ${on.text}`);
+  await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: "yes" }, valid: false, expect: 400 });
+  await call("GET", settings, { token: t.judge, expect: 404 });
+  await call("PUT", "/api/v1/organisations/org_fr_instruction/settings", { token: t.judge, body: { four_eyes_emergency: false }, valid: true, expect: 403 });
 }
 
 async function main() {
