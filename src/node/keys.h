@@ -65,7 +65,8 @@ Result<SigningKey> CurrentSigningKey(store::Transaction& txn,
                                      Instant now);
 
 // The signing key `key_id` as a verifier sees it; nullopt when the store has
-// no signing key of that id.
+// no signing key of that id, or cannot be read (a verifier then refuses the
+// signature: it never accepts one it could not check).
 std::optional<sign::PublicSigningKey> FindPublicSigningKey(
     store::Transaction& txn, std::string_view key_id);
 
