@@ -23,6 +23,7 @@
 #include "law/vocabulary.h"
 #include "node/auth.h"
 #include "node/config.h"
+#include "node/keys.h"
 #include "node/master_key.h"
 #include "node/node.h"
 #include "node/sandbox.h"
@@ -191,9 +192,28 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     }
   }
 
+  // Every organisation signs with its own key: the sandbox's, admin init's,
+  // and those of databases from before keys existed get theirs now.
+  if (Status s = (*store)->Write([&](store::Transaction& txn) -> Status {
+        EVIDEX_ASSIGN_OR_RETURN(
+            int created,
+            node::EnsureOrganisationKeys(txn, *master_key, clock.Now()));
+        if (created > 0) {
+          log.Info("organisation keys created",
+                   {{"keys", std::int64_t{created}}});
+        }
+        return OkStatus();
+      });
+      !s.ok()) {
+    err << "evidex serve: cannot create organisation keys: " << s.message()
+        << "\n";
+    return 1;
+  }
+
   api::Metrics metrics;
   api::Router router;
-  node::Node node(**store, *law, clock, log, metrics, node_options);
+  node::Node node(**store, *law, clock, log, metrics, *master_key,
+                  node_options);
   node.RegisterRoutes(router);
   api::ServerOptions server_options;
   server_options.host = config.host;
@@ -267,8 +287,8 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
     err << "evidex admin init: no source of randomness\n";
     return 1;
   }
-  if (auto master_key = node::MasterKey::LoadOrCreate(options.data_dir);
-      !master_key) {
+  auto master_key = node::MasterKey::LoadOrCreate(options.data_dir);
+  if (!master_key) {
     err << "evidex admin init: " << master_key.error().message() << "\n";
     return 1;
   }
@@ -316,6 +336,10 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
   Status s = (*txn)->PutOrganisation(org);
   if (s.ok()) s = (*txn)->PutPerson(person);
   if (s.ok()) s = (*txn)->PutApiToken(token);
+  if (s.ok()) {
+    auto keys = node::EnsureOrganisationKeys(**txn, *master_key, now);
+    if (!keys) s = keys.error();
+  }
   if (s.ok()) s = (*txn)->Commit();
   if (!s.ok()) {
     err << "evidex admin init: " << s.message() << "\n";

@@ -22,6 +22,7 @@
 #include "core/time.h"
 #include "law/law.h"
 #include "node/node.h"
+#include "node/secrets.h"
 #include "store/sqlite_store.h"
 
 namespace evidex::node {
@@ -56,6 +57,7 @@ TEST(OpenApiTest, IsAnOpenApi31Document) {
 }
 
 TEST(OpenApiTest, DescribesExactlyTheRoutesTheNodeRegisters) {
+  ASSERT_TRUE(InitSecrets().ok());
   char pattern[] = "/tmp/evidex-openapi-XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr);
   std::string dir = pattern;
@@ -68,7 +70,9 @@ TEST(OpenApiTest, DescribesExactlyTheRoutesTheNodeRegisters) {
   {
     auto store = store::OpenSqliteStore(dir + "/evidex.db", clock);
     ASSERT_TRUE(store.has_value()) << store.error().message();
-    Node node(**store, *law, clock, log, metrics, {});
+    auto master_key = MasterKey::LoadOrCreate(dir);
+    ASSERT_TRUE(master_key.has_value()) << master_key.error().message();
+    Node node(**store, *law, clock, log, metrics, *master_key, {});
     api::Router router;
     node.RegisterRoutes(router);
     std::vector<std::string> registered = router.Patterns();

@@ -696,6 +696,75 @@ async function everyRouteExists() {
   }
 }
 
+// An organisation's keys: the CNIL's administrator manages the CNIL's keys only.
+async function keys(t) {
+  const base = "/api/v1/organisations/org_fr_cnil/keys";
+  const listed = await call("GET", base, { token: t.auditor, expect: 200 });
+  const signing = listed.json && listed.json.keys.find((k) => k.kind === "signing" && k.current);
+  if (!signing) fail(`the sandbox gives every organisation a current signing key: ${listed.text}`);
+  await call("GET", base, { expect: 401 });
+  await call("GET", base, { token: t.judge, expect: 404 });
+  await call("GET", "/api/v1/organisations/org_fr_instruction/keys", { token: t.judge, expect: 403 });
+  const key = { "Idempotency-Key": "rotate-1" };
+  const rotated = await call("POST", base, { token: t.auditor, body: { kind: "signing" }, headers: key, valid: true, expect: 201 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signing" }, headers: key, expect: 201 });
+  await call("POST", base, { token: t.auditor, body: { kind: "encryption" }, headers: key, valid: true, expect: 409 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signature" }, headers: { "Idempotency-Key": "rotate-2" }, valid: false, expect: 400 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signing" }, valid: true, expect: 400 });
+  await call("POST", base, { token: t.judge, body: { kind: "signing" }, headers: { "Idempotency-Key": "rotate-3" }, expect: 404 });
+  const after = await call("GET", base, { token: t.auditor, expect: 200 });
+  const old = after.json && after.json.keys.find((k) => signing && k.id === signing.id);
+  if (!old || old.current || old.valid_until === null || !rotated.json || !rotated.json.current) {
+    fail(`rotation replaces the current key: ${after.text}`);
+  }
+  const revoke = `${base}/${rotated.json && rotated.json.id}/revoke`;
+  await call("POST", revoke, { token: t.auditor, body: { revoked_at: "2999-01-01T00:00:00Z" }, valid: true, expect: 400 });
+  const revoked = await call("POST", revoke, { token: t.auditor, expect: 200 });
+  if (!revoked.json || revoked.json.revoked_at === null || revoked.json.current) fail(`revoked: ${revoked.text}`);
+  await call("POST", `${base}/key_unknown/revoke`, { token: t.auditor, expect: 404 });
+  await call("POST", revoke, { token: t.judge, expect: 404 });
+}
+
+// A signed order from outside: the judge's issued order verifies; altered or unsigned, it does not.
+async function deliveries(t) {
+  const listed = await call("GET", "/api/v1/cases?limit=200", { token: t.judge, expect: 200 });
+  let order = null;
+  for (const c of (listed.json && listed.json.cases) || []) {
+    const events = await call("GET", `/api/v1/cases/${c.id}/events`, { token: t.judge, expect: 200 });
+    const issued = events.json.events.find((e) => e.type === "issued" && e.payload.signed_document);
+    if (issued) {
+      order = issued.payload.signed_document;
+      break;
+    }
+  }
+  if (!order) {
+    fail("an issued order carries its signed document");
+    return;
+  }
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: order, valid: true, expect: 200 });
+  await call("POST", "/api/v1/deliveries", { body: order, expect: 401 });
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: { ...order, signatures: [] }, valid: true, expect: 403 });
+  const forged = clone(order);
+  forged.document.case_id = "case_forged";
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: forged, valid: true, expect: 403 });
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: { ...order, extra: 1 }, valid: false, expect: 400 });
+
+  // Four eyes: approvals are for emergency orders of the caller's own organisation.
+  const approvals = `/api/v1/cases/${order.document.case_id}/approvals`;
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-1" }, valid: true, expect: 409 });
+  await call("POST", approvals, { token: t.judge, body: { action: "produce" }, headers: { "Idempotency-Key": "approve-2" }, valid: false, expect: 400 });
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, valid: true, expect: 400 });
+  await call("POST", approvals, { token: t.nimbus, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-3" }, expect: 404 });
+  const settings = "/api/v1/organisations/org_fr_cnil/settings";
+  const read = await call("GET", settings, { token: t.auditor, expect: 200 });
+  if (!read.json || read.json.four_eyes_emergency !== false) fail(`the sandbox starts with four eyes off: ${read.text}`);
+  const on = await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: true }, valid: true, expect: 200 });
+  if (!on.json || on.json.four_eyes_emergency !== true) fail(`four eyes turned on: ${on.text}`);
+  await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: "yes" }, valid: false, expect: 400 });
+  await call("GET", settings, { token: t.judge, expect: 404 });
+  await call("PUT", "/api/v1/organisations/org_fr_instruction/settings", { token: t.judge, body: { four_eyes_emergency: false }, valid: true, expect: 403 });
+}
+
 async function main() {
   checkDocument();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "evidex-openapi-"));
@@ -719,6 +788,8 @@ async function main() {
     await routing(t);
     await cases(t, scoped);
     await refusals(t);
+    await keys(t);
+    await deliveries(t);
     await everyRouteExists();
 
     for (const [template, item] of Object.entries(doc.paths)) {
