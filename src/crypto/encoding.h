@@ -1,10 +1,11 @@
 // Byte encodings for hashes and keys: hexadecimal (RFC 4648 section 8) and
 // base64 (RFC 4648 section 4, the standard alphabet with padding).
 //
-// Encoders write the one canonical form: lowercase hex; padded base64 is only
-// decoded here (test vectors and peers use it). Decoders are strict and say
-// what is wrong and where: a message names the zero-based offset of the first
-// offending character, so callers can prefix the field or line it came from.
+// Encoders write the one canonical form: lowercase hex, and standard base64
+// with `=` padding (the form C2SP signed notes and checkpoints use). Decoders
+// are strict and say what is wrong and where: a message names the zero-based
+// offset of the first offending character, so callers can prefix the field or
+// line it came from.
 //
 // All functions are pure and thread-safe.
 #ifndef EVIDEX_CRYPTO_ENCODING_H_
@@ -27,6 +28,10 @@ std::string HexEncode(std::span<const std::uint8_t> bytes);
 // kInvalidArgument when `hex` has an odd number of digits or holds a character
 // that is not a hex digit.
 Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex);
+
+// Returns `bytes` as standard base64 with `=` padding, the one form
+// Base64Decode accepts.
+std::string Base64Encode(std::span<const std::uint8_t> bytes);
 
 // Decodes standard base64 with `=` padding: the length must be a multiple of 4,
 // padding may only end the text, and the unused bits before the padding must be
