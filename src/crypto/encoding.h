@@ -2,10 +2,10 @@
 // base64 (RFC 4648 section 4, the standard alphabet with padding).
 //
 // Encoders write the one canonical form: lowercase hex, and standard base64
-// with `=` padding (the form C2SP signed notes and checkpoints use). Decoders
-// are strict and say what is wrong and where: a message names the zero-based
-// offset of the first offending character, so callers can prefix the field or
-// line it came from.
+// with `=` padding (keys and signatures in signed documents, C2SP signed notes
+// and checkpoints). Decoders are strict and say what is wrong and where: a
+// message names the zero-based offset of the first offending character, so
+// callers can prefix the field or line it came from.
 //
 // All functions are pure and thread-safe.
 #ifndef EVIDEX_CRYPTO_ENCODING_H_

@@ -1,6 +1,8 @@
 #include "crypto/encoding.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include <string>
 #include <string_view>
@@ -81,6 +83,13 @@ TEST(Base64Test, DecodesRfc4648Vectors) {
   EXPECT_EQ(decode("Zm9vYg=="), "foob");
   EXPECT_EQ(decode("Zm9vYmE="), "fooba");
   EXPECT_EQ(decode("Zm9vYmFy"), "foobar");
+}
+
+RC_GTEST_PROP(Base64Property, EncodeThenDecodeIsIdentity,
+              (const std::vector<std::uint8_t>& bytes)) {
+  auto decoded = Base64Decode(Base64Encode(bytes));
+  RC_ASSERT(decoded.has_value());
+  RC_ASSERT(*decoded == bytes);
 }
 
 TEST(Base64Test, DecodesTheWholeAlphabet) {

@@ -211,8 +211,59 @@ CREATE TABLE attachments (
 ) STRICT;
 )sql";
 
+// Version 2: organisations' keys and the security log.
+//
+// A key's public half is 32 bytes; its secret half is stored only sealed under
+// the node's master key (at most 256 bytes: version, nonce, ciphertext, tag).
+// Keys are listed per organisation by (organisation_id, valid_from, id). The
+// security log is append-only (triggers refuse UPDATE and DELETE), numbered by
+// seq, and read newest first.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE organisation_keys (
+  id TEXT NOT NULL PRIMARY KEY
+    CONSTRAINT organisation_keys_id_length CHECK (length(id) BETWEEN 1 AND 128),
+  organisation_id TEXT NOT NULL REFERENCES organisations (id),
+  kind TEXT NOT NULL
+    CONSTRAINT organisation_keys_kind CHECK (kind IN ('signing', 'encryption')),
+  public_key BLOB NOT NULL
+    CONSTRAINT organisation_keys_public_key_length CHECK (length(public_key) = 32),
+  sealed_secret BLOB NOT NULL
+    CONSTRAINT organisation_keys_sealed_secret_length
+      CHECK (length(sealed_secret) BETWEEN 1 AND 256),
+  valid_from INTEGER NOT NULL,
+  valid_until INTEGER,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX organisation_keys_by_organisation
+  ON organisation_keys (organisation_id, valid_from, id);
+
+CREATE TABLE security_events (
+  seq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL
+    CONSTRAINT security_events_kind_length CHECK (length(kind) BETWEEN 1 AND 128),
+  reason TEXT NOT NULL
+    CONSTRAINT security_events_reason_length CHECK (length(reason) BETWEEN 1 AND 128),
+  organisation_id TEXT NOT NULL
+    CONSTRAINT security_events_organisation_id_length
+      CHECK (length(organisation_id) <= 128),
+  detail_json TEXT NOT NULL
+    CONSTRAINT security_events_detail_json
+      CHECK (length(detail_json) <= 65536 AND json_valid(detail_json))
+) STRICT;
+CREATE TRIGGER security_events_no_update BEFORE UPDATE ON security_events
+BEGIN
+  SELECT RAISE(ABORT, 'the security log is append-only');
+END;
+CREATE TRIGGER security_events_no_delete BEFORE DELETE ON security_events
+BEGIN
+  SELECT RAISE(ABORT, 'the security log is append-only');
+END;
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "organisation keys and security log", kSchemaV2},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;

@@ -177,6 +177,31 @@ constexpr std::string_view kSelectAttachment =
     "SELECT id, case_id, name, media_type, sha256, bytes, created_at FROM "
     "attachments WHERE id = ?1";
 
+constexpr std::string_view kInsertOrganisationKey =
+    "INSERT INTO organisation_keys (id, organisation_id, kind, public_key, "
+    "sealed_secret, valid_from, valid_until, revoked_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr std::string_view kSelectOrganisationKey =
+    "SELECT id, organisation_id, kind, public_key, sealed_secret, valid_from, "
+    "valid_until, revoked_at FROM organisation_keys WHERE id = ?1";
+constexpr std::string_view kListOrganisationKeys =
+    "SELECT id, organisation_id, kind, public_key, sealed_secret, valid_from, "
+    "valid_until, revoked_at FROM organisation_keys WHERE organisation_id = ?1 "
+    "ORDER BY valid_from, id";
+constexpr std::string_view kRetireOrganisationKey =
+    "UPDATE organisation_keys SET valid_until = coalesce(valid_until, ?2) "
+    "WHERE id = ?1";
+constexpr std::string_view kRevokeOrganisationKey =
+    "UPDATE organisation_keys SET revoked_at = coalesce(revoked_at, ?2) "
+    "WHERE id = ?1";
+
+constexpr std::string_view kInsertSecurityEvent =
+    "INSERT INTO security_events (at, kind, reason, organisation_id, "
+    "detail_json) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq";
+constexpr std::string_view kListSecurityEvents =
+    "SELECT seq, at, kind, reason, organisation_id, detail_json FROM "
+    "security_events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2";
+
 constexpr std::string_view kGroupSavepoint = "SAVEPOINT group_job";
 constexpr std::string_view kGroupRollback = "ROLLBACK TO group_job";
 constexpr std::string_view kGroupRelease = "RELEASE group_job";
@@ -229,6 +254,13 @@ constexpr std::string_view kStatements[] = {
     kInsertIdempotency,
     kInsertAttachment,
     kSelectAttachment,
+    kInsertOrganisationKey,
+    kSelectOrganisationKey,
+    kListOrganisationKeys,
+    kRetireOrganisationKey,
+    kRevokeOrganisationKey,
+    kInsertSecurityEvent,
+    kListSecurityEvents,
 };
 
 [[maybe_unused]] bool IsListed(std::string_view sql) {
@@ -483,6 +515,34 @@ Result<Attachment> ReadAttachment(const Statement& st) {
                        "the bytes do not hash to the stored sha256"));
   }
   return a;
+}
+
+Result<OrganisationKey> ReadOrganisationKey(const Statement& st) {
+  OrganisationKey k;
+  k.id = st.ColumnText(0);
+  k.organisation_id = st.ColumnText(1);
+  k.kind = st.ColumnText(2);
+  k.public_key = st.ColumnBlob(3);
+  k.sealed_secret = st.ColumnBlob(4);
+  k.valid_from = ToInstant(st.ColumnInt(5));
+  k.valid_until = OptionalInstant(st, 6);
+  k.revoked_at = OptionalInstant(st, 7);
+  if (k.public_key.size() != 32) {
+    return Err(
+        Corrupt("organisation_keys", k.id, "the public key is not 32 bytes"));
+  }
+  return k;
+}
+
+Result<SecurityEvent> ReadSecurityEvent(const Statement& st) {
+  SecurityEvent e;
+  e.seq = st.ColumnInt(0);
+  e.at = ToInstant(st.ColumnInt(1));
+  e.kind = st.ColumnText(2);
+  e.reason = st.ColumnText(3);
+  e.organisation_id = st.ColumnText(4);
+  e.detail_json = st.ColumnText(5);
+  return e;
 }
 
 // The single row of `st`, or kNotFound with `missing`.
@@ -1068,6 +1128,84 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Status PutOrganisationKey(const OrganisationKey& k) override {
+    return WithContext("put organisation key", k.id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_RETURN_IF_ERROR(Exists(kOrganisationExists, k.organisation_id,
+                                    "no such organisation"));
+      EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                              Prepare(*db_, kInsertOrganisationKey));
+      EVIDEX_RETURN_IF_ERROR(
+          st.BindAll(k.id, k.organisation_id, k.kind, Blob{k.public_key},
+                     Blob{k.sealed_secret}, Millis(k.valid_from),
+                     Millis(k.valid_until), Millis(k.revoked_at)));
+      return st.Run();
+    });
+  }
+
+  Result<OrganisationKey> GetOrganisationKey(const std::string& id) override {
+    return WithContext(
+        "get organisation key", id, [&]() -> Result<OrganisationKey> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kSelectOrganisationKey));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(id));
+          return ReadOne(st, ReadOrganisationKey, "no such organisation key");
+        });
+  }
+
+  Result<std::vector<OrganisationKey>> ListOrganisationKeys(
+      const std::string& organisation_id) override {
+    return WithContext("list organisation keys", organisation_id,
+                       [&]() -> Result<std::vector<OrganisationKey>> {
+                         EVIDEX_RETURN_IF_ERROR(CheckOpen());
+                         EVIDEX_ASSIGN_OR_RETURN(
+                             Statement st,
+                             Prepare(*db_, kListOrganisationKeys));
+                         EVIDEX_RETURN_IF_ERROR(st.BindAll(organisation_id));
+                         return ReadAll(st, ReadOrganisationKey);
+                       });
+  }
+
+  Status RetireOrganisationKey(const std::string& id, Instant at) override {
+    return SetKeyTime(kRetireOrganisationKey, "retire organisation key", id,
+                      at);
+  }
+
+  Status RevokeOrganisationKey(const std::string& id, Instant at) override {
+    return SetKeyTime(kRevokeOrganisationKey, "revoke organisation key", id,
+                      at);
+  }
+
+  Result<SecurityEvent> AppendSecurityEvent(const SecurityEvent& e) override {
+    return WithContext(
+        "append security event", e.kind, [&]() -> Result<SecurityEvent> {
+          EVIDEX_RETURN_IF_ERROR(CheckWritable());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kInsertSecurityEvent));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(Millis(e.at), e.kind, e.reason,
+                                            e.organisation_id, e.detail_json));
+          EVIDEX_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) return Err(InternalError("the insert returned no seq"));
+          SecurityEvent stored = e;
+          stored.seq = st.ColumnInt(0);
+          return stored;
+        });
+  }
+
+  Result<std::vector<SecurityEvent>> ListSecurityEvents(std::int64_t before_seq,
+                                                        int limit) override {
+    return WithContext(
+        "list security events", "",
+        [&]() -> Result<std::vector<SecurityEvent>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kListSecurityEvents));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(before_seq, std::int64_t{limit}));
+          return ReadAll(st, ReadSecurityEvent);
+        });
+  }
+
   Status Commit() override {
     return WithContext("commit", "", [&]() -> Status {
       EVIDEX_RETURN_IF_ERROR(CheckOpen());
@@ -1107,6 +1245,20 @@ class SqliteTransaction final : public Transaction {
     EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
     if (!found) return NotFoundError(std::string(missing));
     return OkStatus();
+  }
+
+  // RetireOrganisationKey and RevokeOrganisationKey: one nullable time, set
+  // once.
+  Status SetKeyTime(std::string_view sql, std::string_view what,
+                    const std::string& id, Instant at) {
+    return WithContext(what, id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, sql));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(id, Millis(at)));
+      EVIDEX_RETURN_IF_ERROR(st.Run());
+      if (db_->Changes() == 0) return NotFoundError("no such organisation key");
+      return OkStatus();
+    });
   }
 
   Status InsertParty(const CaseParty& party) {

@@ -702,6 +702,19 @@ TEST_F(SqliteStoreTest, EventsAndAccessRecordsAreAppendOnly) {
                      StatusCode::kFailedPrecondition);
 }
 
+TEST_F(SqliteStoreTest, SecurityLogIsAppendOnly) {
+  ASSERT_NO_FATAL_FAILURE(Populate({}));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(sqlite::Database raw, Raw());
+  EVIDEX_ASSERT_OK(
+      raw.Exec("INSERT INTO security_events (at, kind, reason, "
+               "organisation_id, detail_json) VALUES (0, "
+               "'signed_document_refused', 'wrong_signature', 'org-a', '{}')"));
+  EVIDEX_EXPECT_CODE(raw.Exec("UPDATE security_events SET reason = 'none'"),
+                     StatusCode::kFailedPrecondition);
+  EVIDEX_EXPECT_CODE(raw.Exec("DELETE FROM security_events"),
+                     StatusCode::kFailedPrecondition);
+}
+
 // --- the wrapper
 // --------------------------------------------------------------------------------
 

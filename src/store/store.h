@@ -4,7 +4,8 @@
 // A node keeps organisations, people, API tokens, sessions, cases with their
 // parties, the append-only history of every case (events), deadlines, the
 // record of every read of case data (CETS 224 Art. 14(8)), idempotency records
-// for creating requests, and attached files. Two backends implement this
+// for creating requests, attached files, organisations' keys (secret halves
+// sealed) and the security log. Two backends implement this
 // contract: SQLite (embedded, the default) and PostgreSQL (several nodes
 // sharing one database). One conformance suite (store_conformance.h) runs
 // against both.
@@ -170,6 +171,35 @@ struct Attachment {
   Instant created_at;
 };
 
+// An organisation's key pair. The public half is stored as is; the secret half
+// only sealed under the node's master key (node/master_key.h), so that a copy
+// of the database alone reveals no secret key. A key is valid from
+// `valid_from`; rotation ends its validity at `valid_until` (it still verifies
+// what it signed before), revocation at `revoked_at` (nothing it signed at or
+// after that time is valid). Both are set at most once.
+struct OrganisationKey {
+  std::string id;
+  std::string organisation_id;
+  std::string kind;           // signing (Ed25519) or encryption (X25519)
+  std::string public_key;     // 32 bytes
+  std::string sealed_secret;  // the secret half, sealed; never plaintext
+  Instant valid_from;
+  std::optional<Instant> valid_until;
+  std::optional<Instant> revoked_at;
+};
+
+// A refused security-relevant input (an incoming signed document that does not
+// verify, a refused signing request), kept for the security officer. Holds no
+// secret: reasons, ids and a short JSON detail.
+struct SecurityEvent {
+  std::int64_t seq = 0;  // set by the store: node-wide, increasing
+  Instant at;
+  std::string kind;             // e.g. signed_document_refused
+  std::string reason;           // a stable reason code, e.g. wrong_signature
+  std::string organisation_id;  // the organisation concerned (receiver, signer)
+  std::string detail_json;      // a JSON object
+};
+
 struct CasePage {
   std::vector<Case> cases;
   std::string next_cursor;  // empty when there is no further page
@@ -246,6 +276,26 @@ class Transaction {
 
   virtual Status PutAttachment(const Attachment& a) = 0;
   virtual Result<Attachment> GetAttachment(const std::string& id) = 0;
+
+  // Inserts the key; kAlreadyExists for a repeated id, kNotFound (or the
+  // backend's constraint error) for an unknown organisation.
+  virtual Status PutOrganisationKey(const OrganisationKey& key) = 0;
+  virtual Result<OrganisationKey> GetOrganisationKey(const std::string& id) = 0;
+  // The organisation's keys of every kind, oldest valid_from first (then id).
+  virtual Result<std::vector<OrganisationKey>> ListOrganisationKeys(
+      const std::string& organisation_id) = 0;
+  // Sets valid_until (rotation) or revoked_at to `at` unless already set (the
+  // first time counts); kNotFound for an unknown key.
+  virtual Status RetireOrganisationKey(const std::string& id, Instant at) = 0;
+  virtual Status RevokeOrganisationKey(const std::string& id, Instant at) = 0;
+
+  // Appends to the security log; returns the stored event (with seq).
+  virtual Result<SecurityEvent> AppendSecurityEvent(
+      const SecurityEvent& event) = 0;
+  // The newest `limit` events with seq < before_seq, newest first (pass the
+  // last seq of a page to read the next one).
+  virtual Result<std::vector<SecurityEvent>> ListSecurityEvents(
+      std::int64_t before_seq, int limit) = 0;
 
   // Makes every change durable, then visible. After Commit the transaction is
   // finished.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 #include <span>
@@ -1398,6 +1399,141 @@ TEST_P(StoreConformanceTest, AttachmentErrors) {
   EVIDEX_EXPECT_CODE(tx->GetAttachment("att-3"), StatusCode::kNotFound);
   EVIDEX_ASSERT_OK_AND_ASSIGN(Attachment first, tx->GetAttachment("att-1"));
   EXPECT_EQ(first.bytes, "abc");
+}
+
+// --- organisation keys and the security log
+// ---------------------------------------------------------------------
+
+OrganisationKey MakeKey(const std::string& id, const std::string& org,
+                        const std::string& kind, int valid_from) {
+  std::string public_key(32, '\0');
+  for (std::size_t i = 0; i < public_key.size(); ++i) {
+    public_key[i] = static_cast<char>(id.size() * 7 + i);
+  }
+  return OrganisationKey{.id = id,
+                         .organisation_id = org,
+                         .kind = kind,
+                         .public_key = public_key,
+                         .sealed_secret = std::string("\x01sealed\0" + id),
+                         .valid_from = At(valid_from),
+                         .valid_until = std::nullopt,
+                         .revoked_at = std::nullopt};
+}
+
+TEST_P(StoreConformanceTest, OrganisationKeysRoundTripInValidityOrder) {
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-b")));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-2", "org-a", "signing", 9)));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-1", "org-a", "encryption", 3)));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-3", "org-b", "signing", 1)));
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto keys, rx->ListOrganisationKeys("org-a"));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].id, "k-1");
+  EXPECT_EQ(keys[1].id, "k-2");
+  const OrganisationKey want = MakeKey("k-2", "org-a", "signing", 9);
+  EXPECT_EQ(keys[1].organisation_id, "org-a");
+  EXPECT_EQ(keys[1].kind, "signing");
+  EXPECT_EQ(keys[1].public_key, want.public_key);
+  EXPECT_EQ(keys[1].sealed_secret, want.sealed_secret);
+  EXPECT_EQ(Ms(keys[1].valid_from), Ms(want.valid_from));
+  EXPECT_FALSE(keys[1].valid_until.has_value());
+  EXPECT_FALSE(keys[1].revoked_at.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(OrganisationKey one,
+                              rx->GetOrganisationKey("k-3"));
+  EXPECT_EQ(one.organisation_id, "org-b");
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, rx->ListOrganisationKeys("org-c"));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(StoreConformanceTest, KeyRotationAndRevocationAreSetOnce) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "signing", 1)));
+  EVIDEX_ASSERT_OK(tx->RetireOrganisationKey("k-1", At(5)));
+  EVIDEX_ASSERT_OK(tx->RetireOrganisationKey("k-1", At(6)));
+  EVIDEX_ASSERT_OK(tx->RevokeOrganisationKey("k-1", At(7)));
+  EVIDEX_ASSERT_OK(tx->RevokeOrganisationKey("k-1", At(8)));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(OrganisationKey k, tx->GetOrganisationKey("k-1"));
+  ASSERT_TRUE(k.valid_until.has_value());
+  ASSERT_TRUE(k.revoked_at.has_value());
+  EXPECT_EQ(Ms(*k.valid_until), Ms(At(5)));
+  EXPECT_EQ(Ms(*k.revoked_at), Ms(At(7)));
+  EVIDEX_EXPECT_CODE(tx->RetireOrganisationKey("k-x", At(5)),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->RevokeOrganisationKey("k-x", At(5)),
+                     StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, OrganisationKeyErrors) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "signing", 1)));
+  EVIDEX_EXPECT_CODE(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "encryption", 2)),
+      StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(
+      tx->PutOrganisationKey(MakeKey("k-2", "org-x", "signing", 1)),
+      StatusCode::kNotFound);
+  OrganisationKey bad = MakeKey("k-3", "org-a", "signature", 1);
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  bad = MakeKey("k-3", "org-a", "signing", 1);
+  bad.public_key.pop_back();
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  bad = MakeKey("k-3", "org-a", "signing", 1);
+  bad.sealed_secret.clear();
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx->GetOrganisationKey("k-3"), StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, SecurityLogIsNumberedAndReadNewestFirst) {
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    for (int i = 0; i < 3; ++i) {
+      EVIDEX_ASSERT_OK_AND_ASSIGN(
+          SecurityEvent e,
+          tx->AppendSecurityEvent(SecurityEvent{
+              .seq = 0,
+              .at = At(i),
+              .kind = "signed_document_refused",
+              .reason = i == 1 ? "key_revoked" : "wrong_signature",
+              .organisation_id = i == 2 ? "" : "org-a",
+              .detail_json = R"({"n":)" + std::to_string(i) + "}"}));
+      EXPECT_GE(e.seq, 1);
+    }
+    EVIDEX_EXPECT_CODE(
+        tx->AppendSecurityEvent(SecurityEvent{.seq = 0,
+                                              .at = At(4),
+                                              .kind = "signed_document_refused",
+                                              .reason = "wrong_signature",
+                                              .organisation_id = "org-a",
+                                              .detail_json = "{not json"}),
+        StatusCode::kInvalidArgument);
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(
+      auto events,
+      rx->ListSecurityEvents(std::numeric_limits<std::int64_t>::max(), 2));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_GT(events[0].seq, events[1].seq);
+  EXPECT_EQ(events[0].detail_json, R"({"n":2})");
+  EXPECT_EQ(events[0].organisation_id, "");
+  EXPECT_EQ(events[1].reason, "key_revoked");
+  EXPECT_EQ(Ms(events[1].at), Ms(At(1)));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto next,
+                              rx->ListSecurityEvents(events[1].seq, 2));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].detail_json, R"({"n":0})");
 }
 
 // --- transactions
