@@ -1,12 +1,10 @@
 #include "ledger/fsck.h"
 
 #include <array>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <vector>
 
-#include "crypto/encoding.h"
+#include "core/file.h"
 #include "ledger/log_files.h"
 #include "ledger/stored_log.h"
 
@@ -130,14 +128,15 @@ Result<FsckReport> Fsck(const std::filesystem::path& dir,
   Problems problems;
 
   // The log's key.
-  std::ifstream vkey_in(dir / internal::kVkeyFile, std::ios::binary);
-  if (!vkey_in) {
-    return Err(
-        NotFoundError("no log in `" + dir.string() + "` (no `vkey` file)"));
+  auto vkey_file = ReadSmallFile(dir / internal::kVkeyFile, kMaxNoteBytes);
+  if (!vkey_file.has_value()) {
+    if (vkey_file.error().code() == StatusCode::kNotFound) {
+      return Err(
+          NotFoundError("no log in `" + dir.string() + "` (no `vkey` file)"));
+    }
+    return Err(vkey_file.error());
   }
-  std::ostringstream vkey_text;
-  vkey_text << vkey_in.rdbuf();
-  std::string vkey = vkey_text.str();
+  std::string vkey = std::move(*vkey_file);
   if (!vkey.empty() && vkey.back() == '\n') vkey.pop_back();
   auto key = NoteVerifier::Parse(vkey);
   if (!key.has_value()) {

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <thread>
 #include <utility>
+
+#include "core/file.h"
 
 namespace evidex::ledger {
 namespace {
@@ -25,35 +25,6 @@ using internal::ScanRecord;
 
 std::string At(const char* file, std::uint64_t offset) {
   return std::string(file) + ": record at byte " + std::to_string(offset);
-}
-
-Result<std::string> ReadSmallFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Err(UnavailableError("cannot read `" + path.string() + "`"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Writes `path` whole and durably: a temporary file, synced, renamed over it,
-// and the directory synced.
-Status WriteFileDurably(const std::filesystem::path& path,
-                        std::string_view text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    EVIDEX_ASSIGN_OR_RETURN(LogFile file, LogFile::Open(tmp, true));
-    EVIDEX_RETURN_IF_ERROR(file.Truncate(0));
-    EVIDEX_RETURN_IF_ERROR(file.PWrite(
-        {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, 0));
-    EVIDEX_RETURN_IF_ERROR(file.Sync());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    return UnavailableError("cannot rename `" + tmp.string() +
-                            "`: " + ec.message());
-  }
-  return internal::SyncDirectory(path.parent_path());
 }
 
 }  // namespace
@@ -97,7 +68,8 @@ Status StoredLog::Recover() {
   const std::string vkey = signer_.verifier().VerifierKey() + "\n";
   std::error_code ec;
   if (std::filesystem::exists(vkey_path, ec)) {
-    EVIDEX_ASSIGN_OR_RETURN(std::string stored, ReadSmallFile(vkey_path));
+    EVIDEX_ASSIGN_OR_RETURN(std::string stored,
+                            ReadSmallFile(vkey_path, kMaxNoteBytes));
     if (stored != vkey) {
       return FailedPreconditionError("the log in `" + dir_.string() +
                                      "` belongs to another key: " + stored);
