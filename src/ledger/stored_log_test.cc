@@ -4,6 +4,7 @@
 #include "ledger/stored_log.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -335,6 +336,52 @@ TEST_F(StoredLogTest, RefusesDamage) {
   restore();
   EXPECT_TRUE(StoredLog::Open(dir_, Signer()).has_value());
   std::filesystem::remove_all(copy);
+}
+
+// Any history of batches, integrations and reopenings gives the tree of the
+// entries in index order: its proofs are the in-memory tree's, and every
+// checkpoint it signed is consistent with the final one.
+RC_GTEST_FIXTURE_PROP(StoredLogTest, AnyHistoryGivesTheMemoryTree, ()) {
+  std::filesystem::remove_all(dir_);
+  auto log = OpenLog();
+  RC_ASSERT(log != nullptr);
+  const std::size_t count = *rc::gen::inRange<std::size_t>(0, 10);
+  const auto steps =
+      *rc::gen::container<std::vector<int>>(count, rc::gen::inRange(0, 6));
+  std::uint64_t size = 0;
+  std::vector<SignedCheckpoint> signed_checkpoints;
+  for (int n : steps) {
+    if (n == 0) {
+      log.reset();
+      log = OpenLog();
+      RC_ASSERT(log != nullptr);
+      continue;
+    }
+    std::vector<std::vector<std::uint8_t>> entries;
+    for (int i = 0; i < n; ++i) entries.push_back(Entry(size + i));
+    const std::vector<std::span<const std::uint8_t>> spans(entries.begin(),
+                                                           entries.end());
+    RC_ASSERT(log->AppendAll(spans).value() == size);
+    size += n;
+    if (*rc::gen::arbitrary<bool>()) {
+      signed_checkpoints.push_back(log->Integrate().value());
+    }
+  }
+  const SignedCheckpoint last = log->Integrate().value();
+  RC_ASSERT(last.checkpoint.size == size);
+  const MemoryTree memory(LeafHashes(size));
+  RC_ASSERT(last.checkpoint.root == Root(memory, size).value());
+  for (const SignedCheckpoint& c : signed_checkpoints) {
+    const auto proof = ConsistencyProof(*log, c.checkpoint.size, size).value();
+    RC_ASSERT(VerifyConsistency(c.checkpoint.size, size, c.checkpoint.root,
+                                last.checkpoint.root, proof)
+                  .ok());
+  }
+  if (size > 0) {
+    const std::uint64_t i = *rc::gen::inRange<std::uint64_t>(0, size);
+    RC_ASSERT(InclusionProof(*log, size, i).value() ==
+              InclusionProof(memory, size, i).value());
+  }
 }
 
 }  // namespace
