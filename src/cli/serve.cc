@@ -24,6 +24,7 @@
 #include "node/auth.h"
 #include "node/config.h"
 #include "node/keys.h"
+#include "node/ledger.h"
 #include "node/master_key.h"
 #include "node/node.h"
 #include "node/sandbox.h"
@@ -209,12 +210,23 @@ int RunServe(const ServeOptions& options, std::ostream& out,
         << "\n";
     return 1;
   }
+  // The ledger: every event not yet logged is logged before the node serves.
+  auto ledger = node::NodeLedger::Open(dir, *master_key, **store, clock);
+  if (!ledger) {
+    err << "evidex serve: the ledger: " << ledger.error().message() << "\n";
+    return 1;
+  }
+  if (auto logged = (*ledger)->CatchUp(); !logged) {
+    err << "evidex serve: the ledger: " << logged.error().message() << "\n";
+    return 1;
+  }
 
   api::Metrics metrics;
   api::Router router;
   node::Node node(**store, *law, clock, log, metrics, *master_key,
                   node_options);
   node.RegisterRoutes(router);
+  (*ledger)->RegisterRoutes(router);
   api::ServerOptions server_options;
   server_options.host = config.host;
   server_options.port = config.port;
@@ -263,11 +275,30 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     }
   });
 
+  // The ledger's feeder: logs new events and signs a checkpoint, five times a
+  // second, in its own thread, until shutdown.
+  std::jthread feeder([&](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      auto logged = (*ledger)->CatchUp();
+      if (!logged) {
+        log.Warning("ledger catch-up failed",
+                    {{"error", logged.error().message()}});
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      wake.wait_for(lock, stop, std::chrono::milliseconds(200),
+                    [] { return false; });
+    }
+  });
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log.Info("shutting down", {{"signal", std::int64_t{signal_number}}});
   scheduler.request_stop();
   scheduler.join();
+  feeder.request_stop();
+  feeder.join();
   server.Shutdown();
   return 0;
 }

@@ -532,6 +532,12 @@ api::Response Node::CaseEvents(const api::Request& req) {
       w.StringOrNull(e.actor_organisation_id);
       w.Key("at");
       w.String(FormatInstant(e.at));
+      w.Key("leaf_index");
+      if (e.leaf_index) {
+        w.Int(*e.leaf_index);
+      } else {
+        w.Null();
+      }
       w.EndObject();
       head.pop_back();
       out += head + ",\"payload\":" + e.payload_json + "}";
@@ -740,7 +746,8 @@ Result<int> Node::CheckDeadlines(Instant now) {
       for (const workflow::DeadlineEvent& e :
            workflow::CheckDeadlines(record.deadlines, now)) {
         EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(e.deadline)));
-        store::CaseEvent event{id, 0, 0, e.type, "", "", now, e.payload_json};
+        store::CaseEvent event{
+            id, 0, 0, e.type, "", "", now, e.payload_json, std::nullopt};
         EVIDEX_ASSIGN_OR_RETURN(auto stored, txn.AppendEvent(event));
         static_cast<void>(stored);
         ++appended;
@@ -764,8 +771,11 @@ Result<int> Node::CheckDeadlines(Instant now) {
           EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(d)));
         }
         store::CaseEvent moved{
-            id, 0,  0,   step->event_type,
-            "", "", now, "{\"step\":" + workflow::StepJson(*step) + "}"};
+            id,          0,
+            0,           step->event_type,
+            "",          "",
+            now,         "{\"step\":" + workflow::StepJson(*step) + "}",
+            std::nullopt};
         EVIDEX_ASSIGN_OR_RETURN(auto stored_move, txn.AppendEvent(moved));
         static_cast<void>(stored_move);
         ++appended;

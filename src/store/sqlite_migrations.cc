@@ -266,9 +266,47 @@ BEGIN
 END;
 )sql";
 
+// Version 3: the ledger's bookkeeping.
+//
+// event_leaves maps each logged event (by global_seq) to its leaf index in the
+// node's ledger, both unique; the last logged event is found through the
+// leaf_index index. case_salts holds each case's random salt (16 to 64 bytes),
+// with which personal data in the case's leaves is hashed. Both are set once:
+// triggers refuse UPDATE and DELETE.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE event_leaves (
+  global_seq INTEGER NOT NULL PRIMARY KEY REFERENCES events (global_seq),
+  leaf_index INTEGER NOT NULL UNIQUE
+    CONSTRAINT event_leaves_leaf_index_nonnegative CHECK (leaf_index >= 0)
+) STRICT;
+CREATE TRIGGER event_leaves_no_update BEFORE UPDATE ON event_leaves
+BEGIN
+  SELECT RAISE(ABORT, 'event leaves are set once');
+END;
+CREATE TRIGGER event_leaves_no_delete BEFORE DELETE ON event_leaves
+BEGIN
+  SELECT RAISE(ABORT, 'event leaves are set once');
+END;
+
+CREATE TABLE case_salts (
+  case_id TEXT NOT NULL PRIMARY KEY REFERENCES cases (id),
+  salt BLOB NOT NULL
+    CONSTRAINT case_salts_salt_length CHECK (length(salt) BETWEEN 16 AND 64)
+) STRICT;
+CREATE TRIGGER case_salts_no_update BEFORE UPDATE ON case_salts
+BEGIN
+  SELECT RAISE(ABORT, 'case salts are set once');
+END;
+CREATE TRIGGER case_salts_no_delete BEFORE DELETE ON case_salts
+BEGIN
+  SELECT RAISE(ABORT, 'case salts are set once');
+END;
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "organisation keys, security log, four eyes", kSchemaV2},
+    {3, "ledger leaves and case salts", kSchemaV3},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;

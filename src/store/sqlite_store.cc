@@ -140,9 +140,28 @@ constexpr std::string_view kInsertEvent =
     "SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM events "
     "WHERE case_id = ?1 RETURNING seq, global_seq";
 constexpr std::string_view kListEvents =
-    "SELECT case_id, seq, global_seq, type, actor_person_id, "
-    "actor_organisation_id, at, payload_json FROM events WHERE case_id = ?1 "
-    "ORDER BY seq";
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index FROM events e "
+    "LEFT JOIN event_leaves l ON l.global_seq = e.global_seq "
+    "WHERE e.case_id = ?1 ORDER BY e.seq";
+constexpr std::string_view kListEventsAfter =
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index FROM events e "
+    "LEFT JOIN event_leaves l ON l.global_seq = e.global_seq "
+    "WHERE e.global_seq > ?1 ORDER BY e.global_seq LIMIT ?2";
+constexpr std::string_view kLastLoggedEvent =
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index "
+    "FROM event_leaves l JOIN events e ON e.global_seq = l.global_seq "
+    "WHERE l.leaf_index = (SELECT max(leaf_index) FROM event_leaves)";
+constexpr std::string_view kEventExists =
+    "SELECT 1 FROM events WHERE global_seq = ?1";
+constexpr std::string_view kInsertEventLeaf =
+    "INSERT INTO event_leaves (global_seq, leaf_index) VALUES (?1, ?2)";
+constexpr std::string_view kSelectCaseSalt =
+    "SELECT salt FROM case_salts WHERE case_id = ?1";
+constexpr std::string_view kInsertCaseSalt =
+    "INSERT INTO case_salts (case_id, salt) VALUES (?1, ?2)";
 
 constexpr std::string_view kPutDeadline =
     "INSERT INTO deadlines (case_id, name, rule_id, due_at, warn_at, status) "
@@ -247,6 +266,12 @@ constexpr std::string_view kStatements[] = {
     kCaseExists,
     kInsertEvent,
     kListEvents,
+    kListEventsAfter,
+    kLastLoggedEvent,
+    kEventExists,
+    kInsertEventLeaf,
+    kSelectCaseSalt,
+    kInsertCaseSalt,
     kPutDeadline,
     kListDeadlines,
     kListDeadlinesToCheck,
@@ -468,6 +493,7 @@ Result<CaseEvent> ReadEvent(const Statement& st) {
   e.actor_organisation_id = st.ColumnText(5);
   e.at = ToInstant(st.ColumnInt(6));
   e.payload_json = st.ColumnText(7);
+  if (!st.ColumnIsNull(8)) e.leaf_index = st.ColumnInt(8);
   return e;
 }
 
@@ -1225,6 +1251,79 @@ class SqliteTransaction final : public Transaction {
           EVIDEX_RETURN_IF_ERROR(st.BindAll(before_seq, std::int64_t{limit}));
           return ReadAll(st, ReadSecurityEvent);
         });
+  }
+
+  Result<std::vector<CaseEvent>> ListEventsAfter(std::int64_t after_global_seq,
+                                                 int limit) override {
+    return WithContext(
+        "list events after", std::to_string(after_global_seq),
+        [&]() -> Result<std::vector<CaseEvent>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          if (limit < 1) {
+            return Err(InvalidArgumentError("limit must be at least 1"));
+          }
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kListEventsAfter));
+          EVIDEX_RETURN_IF_ERROR(
+              st.BindAll(after_global_seq, std::int64_t{limit}));
+          return ReadAll(st, ReadEvent);
+        });
+  }
+
+  Status PutEventLeaf(std::int64_t global_seq,
+                      std::int64_t leaf_index) override {
+    return WithContext(
+        "put event leaf", std::to_string(global_seq), [&]() -> Status {
+          EVIDEX_RETURN_IF_ERROR(CheckWritable());
+          {
+            EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kEventExists));
+            EVIDEX_RETURN_IF_ERROR(st.BindAll(global_seq));
+            EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
+            if (!found) return NotFoundError("no such event");
+          }
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kInsertEventLeaf));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(global_seq, leaf_index));
+          return st.Run();
+        });
+  }
+
+  Result<std::optional<CaseEvent>> LastLoggedEvent() override {
+    return WithContext(
+        "last logged event", "", [&]() -> Result<std::optional<CaseEvent>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kLastLoggedEvent));
+          EVIDEX_ASSIGN_OR_RETURN(auto events, ReadAll(st, ReadEvent));
+          if (events.empty()) return std::optional<CaseEvent>();
+          return std::optional<CaseEvent>(std::move(events.front()));
+        });
+  }
+
+  Result<std::optional<std::string>> GetCaseSalt(
+      const std::string& case_id) override {
+    return WithContext(
+        "get salt of case", case_id,
+        [&]() -> Result<std::optional<std::string>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_RETURN_IF_ERROR(Exists(kCaseExists, case_id, "no such case"));
+          EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kSelectCaseSalt));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(case_id));
+          EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
+          if (!found) return std::optional<std::string>();
+          return std::optional<std::string>(st.ColumnBlob(0));
+        });
+  }
+
+  Status PutCaseSalt(const std::string& case_id,
+                     const std::string& salt) override {
+    return WithContext("put salt of case", case_id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_RETURN_IF_ERROR(Exists(kCaseExists, case_id, "no such case"));
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kInsertCaseSalt));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(case_id, Blob{salt}));
+      return st.Run();
+    });
   }
 
   Status Commit() override {

@@ -89,7 +89,8 @@ CaseEvent MakeEvent(const std::string& case_id, const std::string& type,
                    .actor_person_id = "",
                    .actor_organisation_id = "org-a",
                    .at = at,
-                   .payload_json = "{}"};
+                   .payload_json = "{}",
+                   .leaf_index = std::nullopt};
 }
 
 // Creates case `id` of org-a, with org-a as issuer and its first event.

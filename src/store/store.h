@@ -134,6 +134,9 @@ struct CaseEvent {
   std::string actor_organisation_id;
   Instant at;
   std::string payload_json;
+  // Set by the store when read: the event's leaf index in the node's ledger,
+  // once it is logged (PutEventLeaf). Ignored by AppendEvent.
+  std::optional<std::int64_t> leaf_index;
 };
 
 struct Deadline {
@@ -302,6 +305,27 @@ class Transaction {
   // last seq of a page to read the next one).
   virtual Result<std::vector<SecurityEvent>> ListSecurityEvents(
       std::int64_t before_seq, int limit) = 0;
+
+  // The node's ledger: every event becomes one leaf, in global_seq order.
+  // Events with global_seq > after_global_seq, in global_seq order, at most
+  // `limit` (at least 1, else kInvalidArgument).
+  virtual Result<std::vector<CaseEvent>> ListEventsAfter(
+      std::int64_t after_global_seq, int limit) = 0;
+  // Records that event `global_seq` is leaf `leaf_index` (>= 0) of the ledger.
+  // Set once: kAlreadyExists when the event or the leaf index is recorded
+  // already; kNotFound for an unknown event.
+  virtual Status PutEventLeaf(std::int64_t global_seq,
+                              std::int64_t leaf_index) = 0;
+  // The logged event with the largest leaf index; nullopt when none is logged.
+  virtual Result<std::optional<CaseEvent>> LastLoggedEvent() = 0;
+  // The case's ledger salt (random bytes, set once), nullopt when it has none
+  // yet; kNotFound for an unknown case.
+  virtual Result<std::optional<std::string>> GetCaseSalt(
+      const std::string& case_id) = 0;
+  // Sets the case's salt, 16 to 64 bytes (else kInvalidArgument);
+  // kAlreadyExists when it has one, kNotFound for an unknown case.
+  virtual Status PutCaseSalt(const std::string& case_id,
+                             const std::string& salt) = 0;
 
   // Makes every change durable, then visible. After Commit the transaction is
   // finished.

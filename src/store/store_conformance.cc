@@ -112,7 +112,8 @@ CaseEvent MakeEvent(const std::string& case_id, const std::string& type,
                    .actor_person_id = "alice",
                    .actor_organisation_id = "org-a",
                    .at = at,
-                   .payload_json = R"({"note":"step )" + type + R"("})"};
+                   .payload_json = R"({"note":"step )" + type + R"("})",
+                   .leaf_index = std::nullopt};
 }
 
 Deadline MakeDeadline(const std::string& case_id, const std::string& name,
@@ -1552,6 +1553,84 @@ TEST_P(StoreConformanceTest, SecurityLogIsNumberedAndReadNewestFirst) {
                               rx->ListSecurityEvents(events[1].seq, 2));
   ASSERT_EQ(next.size(), 1u);
   EXPECT_EQ(next[0].detail_json, R"({"n":0})");
+}
+
+// --- the ledger's bookkeeping
+// ---------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, EventsAfterAGlobalSeqWithTheirLeaves) {
+  ASSERT_NO_FATAL_FAILURE(SeedCases(store(), {"case-1", "case-2"}));
+  std::vector<std::int64_t> global;
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto all, tx->ListEventsAfter(0, 100));
+    ASSERT_EQ(all.size(), 2u);  // the cases' first events
+    for (const CaseEvent& e : all) global.push_back(e.global_seq);
+    EVIDEX_ASSERT_OK_AND_ASSIGN(
+        CaseEvent e, tx->AppendEvent(MakeEvent("case-1", "noted", At(1))));
+    global.push_back(e.global_seq);
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, tx->LastLoggedEvent());
+  EXPECT_FALSE(none.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto all, tx->ListEventsAfter(0, 100));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_LT(all[0].global_seq, all[1].global_seq);
+  EXPECT_LT(all[1].global_seq, all[2].global_seq);
+  EXPECT_EQ(all[2].type, "noted");
+  EXPECT_FALSE(all[0].leaf_index.has_value());
+
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[0], 0));
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[1], 1));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto page, tx->ListEventsAfter(global[0], 1));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].global_seq, global[1]);
+  EXPECT_EQ(page[0].leaf_index, 1);
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto events, tx->ListEvents("case-1"));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].leaf_index, 0);
+  EXPECT_FALSE(events[1].leaf_index.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto last, tx->LastLoggedEvent());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->global_seq, global[1]);
+  EXPECT_EQ(last->leaf_index, 1);
+
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[0], 5),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2], 1),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2] + 1000, 7),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2], -1),
+                     StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx->ListEventsAfter(0, 0), StatusCode::kInvalidArgument);
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[2], 2));
+}
+
+TEST_P(StoreConformanceTest, CaseSaltIsSetOnce) {
+  ASSERT_NO_FATAL_FAILURE(SeedCases(store(), {"case-1"}));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, tx->GetCaseSalt("case-1"));
+  EXPECT_FALSE(none.has_value());
+  std::string salt(20, 's');  // bytes, NUL and non-UTF-8 included
+  salt[0] = '\0';
+  salt[19] = '\xff';
+  EVIDEX_ASSERT_OK(tx->PutCaseSalt("case-1", salt));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto got, tx->GetCaseSalt("case-1"));
+  EXPECT_EQ(got, salt);
+  EVIDEX_EXPECT_CODE(tx->PutCaseSalt("case-1", std::string(32, 'x')),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutCaseSalt("case-x", std::string(32, 'x')),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->GetCaseSalt("case-x"), StatusCode::kNotFound);
+  EVIDEX_ASSERT_OK(tx->Commit());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx2, store().Begin());
+  EVIDEX_ASSERT_OK(CreateSimpleCase(*tx2, "case-2", "org-a", At(0)));
+  EVIDEX_EXPECT_CODE(tx2->PutCaseSalt("case-2", std::string(15, 'x')),
+                     StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx2->PutCaseSalt("case-2", std::string(65, 'x')),
+                     StatusCode::kInvalidArgument);
 }
 
 // --- transactions

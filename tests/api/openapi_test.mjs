@@ -654,6 +654,50 @@ async function attachments(t, scoped, id) {
   return attId;
 }
 
+// The ledger: the checkpoint, the events' leaf indexes, and proofs that `evidex merkle` verifies.
+async function ledger(t, scoped) {
+  const list = await call("GET", "/api/v1/cases", { token: t.judge, expect: 200 });
+  const id = list.json && list.json.cases.length > 0 && list.json.cases[0].id;
+  if (!id) {
+    fail(`no case to find in the ledger: ${list.text}`);
+    return;
+  }
+  // The feeder logs new events within a second.
+  let events = [];
+  for (let i = 0; i < 50; i += 1) {
+    const res = await call("GET", `/api/v1/cases/${id}/events`, { token: t.judge, expect: 200 });
+    events = (res.json && res.json.events) || [];
+    if (events.length > 0 && events.every((e) => e.leaf_index !== null)) break;
+    await sleep(100);
+  }
+  if (!events.length || events.some((e) => e.leaf_index === null)) fail(`events not logged: ${JSON.stringify(events)}`);
+  let size = 0;
+  for (let i = 0; i < 50; i += 1) {
+    const cp = await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 });
+    size = Number(cp.text.split("\n")[1]);
+    if (size > events[events.length - 1].leaf_index) break;
+    await sleep(100);
+  }
+  const leaf = events[0].leaf_index;
+  const inclusion = await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}`, { token: t.judge, expect: 200 });
+  if (inclusion.json && inclusion.json.tree_size !== size) fail(`inclusion at the latest size: ${inclusion.text}`);
+  execFileSync(EVIDEX, ["merkle", "verify-inclusion"], { input: inclusion.text });
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}&tree_size=${leaf + 1}`, { token: t.judge, expect: 200 });
+  await call("GET", "/api/v1/ledger/inclusion", { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=${size}`, { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=0&tree_size=${size + 1}`, { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=-1", { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=0", { expect: 401 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=0", { token: scoped.writeOnly, expect: 403 });
+  const consistency = await call("GET", `/api/v1/ledger/consistency?old_size=1&new_size=${size}`, { token: t.nimbus, expect: 200 });
+  execFileSync(EVIDEX, ["merkle", "verify-consistency"], { input: consistency.text });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { token: t.judge, expect: 200 });
+  await call("GET", "/api/v1/ledger/consistency", { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/consistency?old_size=${size + 1}`, { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { expect: 401 });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { token: scoped.writeOnly, expect: 403 });
+}
+
 // The refusals the server makes before routing, and the router's own 404 and 405.
 async function refusals(t) {
   const oversize = await rawExchange(
@@ -787,6 +831,7 @@ async function main() {
     const scoped = await identity(t, dataDir);
     await routing(t);
     await cases(t, scoped);
+    await ledger(t, scoped);
     await refusals(t);
     await keys(t);
     await deliveries(t);
