@@ -156,7 +156,8 @@ TEST_F(SignActionTest, TheIssuerNeedsTheValidatorsSignatureFirst) {
       "person_j",
       "org_j",
       now_,
-      R"({"step":{},"signed_document":)" + validated->envelope_json + "}"};
+      R"({"step":{},"signed_document":)" + validated->envelope_json + "}",
+      std::nullopt};
   auto issued = Sign("org_p", "issuer", "issue", {event}, now_ + hours(1));
   ASSERT_TRUE(issued.has_value());
   ASSERT_FALSE(issued->refused()) << issued->refusal_message;
@@ -191,7 +192,8 @@ TEST_F(SignActionTest, AnEmergencyOrderNeedsAnotherPersonsApproval) {
                             std::move(person),
                             std::move(org),
                             Instant{},
-                            R"({"action":")" + action + R"("})"};
+                            R"({"action":")" + action + R"("})",
+                            std::nullopt};
   };
   // The signer's own approval, another organisation's, another action's: none
   // counts.
