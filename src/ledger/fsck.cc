@@ -165,8 +165,9 @@ Result<FsckReport> Fsck(const std::filesystem::path& dir,
       EVIDEX_ASSIGN_OR_RETURN(std::uint64_t bytes, file->Size());
       have = bytes / kHashSize;
       levels[level].file = std::make_unique<LogFile>(std::move(*file));
-      levels[level].scanner =
-          std::make_unique<FileScanner>(*levels[level].file, 0);
+      // Small reads: up to 64 levels are read side by side.
+      levels[level].scanner = std::make_unique<FileScanner>(
+          *levels[level].file, 0, std::size_t{64} << 10);
     } else if (file.error().code() != StatusCode::kNotFound) {
       return Err(file.error());
     }

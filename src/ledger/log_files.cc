@@ -240,8 +240,9 @@ Status SyncDirectory(const std::filesystem::path& dir) {
   return OkStatus();
 }
 
-FileScanner::FileScanner(const LogFile& file, std::uint64_t offset)
-    : file_(file), offset_(offset), buffer_(std::size_t{4} << 20) {}
+FileScanner::FileScanner(const LogFile& file, std::uint64_t offset,
+                         std::size_t buffer_bytes)
+    : file_(file), offset_(offset), buffer_(buffer_bytes) {}
 
 Result<std::span<const std::uint8_t>> FileScanner::Peek(std::size_t n) {
   if (end_ - begin_ < n && !eof_) {

@@ -121,7 +121,10 @@ Status SyncDirectory(const std::filesystem::path& dir);
 // Reads a file front to back through a buffer, for scans.
 class FileScanner {
  public:
-  FileScanner(const LogFile& file, std::uint64_t offset);
+  // Reads `file` from `offset` in reads of up to `buffer_bytes` (more when a
+  // Peek asks for more).
+  FileScanner(const LogFile& file, std::uint64_t offset,
+              std::size_t buffer_bytes = std::size_t{4} << 20);
   // Up to `n` bytes from the current offset (fewer only at the end of file).
   Result<std::span<const std::uint8_t>> Peek(std::size_t n);
   void Skip(std::size_t n);

@@ -71,8 +71,10 @@ Status StoredLog::Recover() {
     EVIDEX_ASSIGN_OR_RETURN(std::string stored,
                             ReadSmallFile(vkey_path, kMaxNoteBytes));
     if (stored != vkey) {
+      if (!stored.empty() && stored.back() == '\n') stored.pop_back();
       return FailedPreconditionError("the log in `" + dir_.string() +
-                                     "` belongs to another key: " + stored);
+                                     "` belongs to another key `" + stored +
+                                     "`");
     }
   } else {
     const auto entries_size =

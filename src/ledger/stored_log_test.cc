@@ -226,8 +226,10 @@ TEST_F(StoredLogTest, ReopenKeepsSequencedAndIntegrated) {
 
 TEST_F(StoredLogTest, AnotherKeyIsRefused) {
   { OpenLog(); }
-  EXPECT_EQ(StoredLog::Open(dir_, Signer(4)).error().code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StoredLog::Open(dir_, Signer(4)).error(),
+            FailedPreconditionError("the log in `" + dir_.string() +
+                                    "` belongs to another key `" +
+                                    Signer().verifier().VerifierKey() + "`"));
 }
 
 // A crash mid-append leaves a record cut short: it was never acknowledged, and
