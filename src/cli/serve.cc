@@ -23,6 +23,7 @@
 #include "law/vocabulary.h"
 #include "node/auth.h"
 #include "node/config.h"
+#include "node/master_key.h"
 #include "node/node.h"
 #include "node/sandbox.h"
 #include "node/secrets.h"
@@ -154,6 +155,13 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     return 1;
   }
   fs::path dir(config.data_dir);
+  // Created with the data directory; the node's secret keys are sealed under
+  // it.
+  auto master_key = node::MasterKey::LoadOrCreate(dir);
+  if (!master_key) {
+    err << "evidex serve: " << master_key.error().message() << "\n";
+    return 1;
+  }
   auto store = store::OpenSqliteStore((dir / "evidex.db").string(), clock);
   if (!store) {
     err << "evidex serve: " << store.error().message() << "\n";
@@ -257,6 +265,11 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
   }
   if (!node::InitSecrets().ok()) {
     err << "evidex admin init: no source of randomness\n";
+    return 1;
+  }
+  if (auto master_key = node::MasterKey::LoadOrCreate(options.data_dir);
+      !master_key) {
+    err << "evidex admin init: " << master_key.error().message() << "\n";
     return 1;
   }
   SystemClock clock;

@@ -75,16 +75,31 @@ class StrictHandler {
     st.push_string(s);
     return true;
   }
-  bool on_number_part(bj::string_view, bj::error_code&) { return true; }
+  bool on_number_part(bj::string_view s, bj::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
   bool on_int64(std::int64_t i, bj::string_view, bj::error_code&) {
+    number_.clear();
     st.push_int64(i);
     return true;
   }
   bool on_uint64(std::uint64_t u, bj::string_view, bj::error_code&) {
+    number_.clear();
     st.push_uint64(u);
     return true;
   }
-  bool on_double(double d, bj::string_view, bj::error_code&) {
+  // Boost.JSON 1.81 converts some decimal texts to a neighbouring double
+  // (333333333.33333329 becomes ...33325); std::from_chars rounds correctly,
+  // which canonical JSON and any signature over a number depend on. Out of
+  // range texts keep Boost's value (an infinity or zero).
+  bool on_double(double d, bj::string_view s, bj::error_code&) {
+    number_.append(s.data(), s.size());
+    double exact = 0;
+    auto [end, ec] =
+        std::from_chars(number_.data(), number_.data() + number_.size(), exact);
+    if (ec == std::errc() && end == number_.data() + number_.size()) d = exact;
+    number_.clear();
     st.push_double(d);
     return true;
   }
@@ -102,6 +117,7 @@ class StrictHandler {
  private:
   std::vector<std::unordered_set<std::string>> keys_;
   std::string key_;
+  std::string number_;
 };
 
 std::string Where(std::string_view text, std::size_t offset) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
 namespace evidex {
 namespace {
 
@@ -52,6 +56,18 @@ TEST(ParseJsonTest, LimitsDepth) {
   deep += std::string(40, ']');
   EXPECT_FALSE(ParseJson(deep).has_value());
   EXPECT_TRUE(ParseJson(deep, JsonLimits{.max_depth = 64}).has_value());
+}
+
+TEST(ParseJsonTest, RoundsDecimalTextToTheNearestDouble) {
+  auto v = ParseJson("[333333333.33333329, 1E30, 4.50, 2e-3, -0.0]");
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+  const auto& a = v->as_array();
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(a[0].as_double()),
+            std::uint64_t{0x41b3de4355555555});
+  EXPECT_EQ(a[1].as_double(), 1e30);
+  EXPECT_EQ(a[2].as_double(), 4.5);
+  EXPECT_EQ(a[3].as_double(), 0.002);
+  EXPECT_TRUE(std::signbit(a[4].as_double()));
 }
 
 TEST(ParseJsonTest, RejectsInvalidUtf8) {

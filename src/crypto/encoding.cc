@@ -100,3 +100,37 @@ Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
 }
 
 }  // namespace evidex::crypto
+
+namespace evidex::crypto {
+
+std::string Base64Encode(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t v = (std::uint32_t{bytes[i]} << 16) |
+                      (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    out.push_back(kDigits[v >> 18]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out.push_back(kDigits[(v >> 6) & 63]);
+    out.push_back(kDigits[v & 63]);
+  }
+  if (bytes.size() - i == 1) {
+    std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    out.push_back(kDigits[v >> 18]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out += "==";
+  } else if (bytes.size() - i == 2) {
+    std::uint32_t v =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    out.push_back(kDigits[v >> 18]);
+    out.push_back(kDigits[(v >> 12) & 63]);
+    out.push_back(kDigits[(v >> 6) & 63]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+}  // namespace evidex::crypto

@@ -1,8 +1,8 @@
 // Byte encodings for hashes and keys: hexadecimal (RFC 4648 section 8) and
 // base64 (RFC 4648 section 4, the standard alphabet with padding).
 //
-// Encoders write the one canonical form: lowercase hex; padded base64 is only
-// decoded here (test vectors and peers use it). Decoders are strict and say
+// Encoders write the one canonical form: lowercase hex, padded base64 (keys and
+// signatures in signed documents). Decoders are strict and say
 // what is wrong and where: a message names the zero-based offset of the first
 // offending character, so callers can prefix the field or line it came from.
 //
@@ -33,6 +33,10 @@ Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex);
 // zero (so every byte string has exactly one accepted encoding). No whitespace
 // is allowed. Fails with kInvalidArgument otherwise.
 Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text);
+
+// Returns `bytes` as standard base64 with `=` padding, the one form
+// Base64Decode accepts.
+std::string Base64Encode(std::span<const std::uint8_t> bytes);
 
 }  // namespace evidex::crypto
 

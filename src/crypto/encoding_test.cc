@@ -1,6 +1,8 @@
 #include "crypto/encoding.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
 
 #include <vector>
 
@@ -53,6 +55,27 @@ TEST(Base64Test, DecodesRfc4648Vectors) {
   EXPECT_EQ(decode("Zm9vYg=="), "foob");
   EXPECT_EQ(decode("Zm9vYmE="), "fooba");
   EXPECT_EQ(decode("Zm9vYmFy"), "foobar");
+}
+
+TEST(Base64Test, EncodesRfc4648Vectors) {
+  auto encode = [](std::string_view s) {
+    return Base64Encode(
+        std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+  };
+  EXPECT_EQ(encode(""), "");
+  EXPECT_EQ(encode("f"), "Zg==");
+  EXPECT_EQ(encode("fo"), "Zm8=");
+  EXPECT_EQ(encode("foo"), "Zm9v");
+  EXPECT_EQ(encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
+}
+
+RC_GTEST_PROP(Base64Property, EncodeThenDecodeIsIdentity,
+              (const std::vector<std::uint8_t>& bytes)) {
+  auto decoded = Base64Decode(Base64Encode(bytes));
+  RC_ASSERT(decoded.has_value());
+  RC_ASSERT(*decoded == bytes);
 }
 
 TEST(Base64Test, DecodesTheWholeAlphabet) {

@@ -10,4 +10,8 @@ Status InitSodium() {
   return OkStatus();
 }
 
+void RandomBytes(std::span<std::uint8_t> out) {
+  randombytes_buf(out.data(), out.size());
+}
+
 }  // namespace evidex::crypto

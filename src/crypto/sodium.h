@@ -12,12 +12,19 @@
 #ifndef EVIDEX_CRYPTO_SODIUM_H_
 #define EVIDEX_CRYPTO_SODIUM_H_
 
+#include <cstdint>
+#include <span>
+
 #include "core/status.h"
 
 namespace evidex::crypto {
 
 // Initialises libsodium; OK if it is (now or already) initialised.
 Status InitSodium();
+
+// Fills `out` with bytes from libsodium's CSPRNG (the operating system's
+// randomness): seeds of new keys. InitSodium() must have succeeded.
+void RandomBytes(std::span<std::uint8_t> out);
 
 }  // namespace evidex::crypto
 

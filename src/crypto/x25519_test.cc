@@ -55,5 +55,21 @@ RC_GTEST_PROP(X25519Property, BothSidesDeriveTheSameSecret, ()) {
   RC_ASSERT(*ab == *ba);
 }
 
+// A new organisation's encryption key: 32 random bytes as private key, its
+// product with the base point as public key; two draws never coincide.
+TEST(X25519Test, RandomPrivateKeysGiveDistinctPublicKeys) {
+  ASSERT_TRUE(InitSodium().ok());
+  std::array<std::uint8_t, kX25519KeySize> a{}, b{};
+  RandomBytes(a);
+  RandomBytes(b);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, (std::array<std::uint8_t, kX25519KeySize>{}));
+  auto a_pub = X25519(a, kBasePoint);
+  auto b_pub = X25519(b, kBasePoint);
+  ASSERT_TRUE(a_pub.has_value());
+  ASSERT_TRUE(b_pub.has_value());
+  EXPECT_NE(*a_pub, *b_pub);
+}
+
 }  // namespace
 }  // namespace evidex::crypto
