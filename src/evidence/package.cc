@@ -1,0 +1,762 @@
+#include "evidence/package.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "crypto/ed25519.h"
+#include "crypto/encoding.h"
+#include "crypto/sealed_box.h"
+#include "crypto/secretstream.h"
+#include "evidence/channel.h"
+#include "evidence/format.h"
+
+namespace evidex::evidence {
+
+namespace {
+
+using crypto::SecretStreamTag;
+using Bytes = std::vector<std::uint8_t>;
+
+// Buffers in flight between the two threads of a pipeline.
+constexpr std::size_t kSlots = 8;
+
+crypto::SecretStreamTag TagOf(bool last_chunk_of_item, bool last_item) {
+  if (!last_chunk_of_item) return SecretStreamTag::kMessage;
+  return last_item ? SecretStreamTag::kFinal : SecretStreamTag::kPush;
+}
+
+std::string_view TagName(SecretStreamTag tag) {
+  switch (tag) {
+    case SecretStreamTag::kMessage:
+      return "message";
+    case SecretStreamTag::kPush:
+      return "end of item";
+    case SecretStreamTag::kRekey:
+      return "rekey";
+    case SecretStreamTag::kFinal:
+      return "end of package";
+  }
+  return "message";
+}
+
+// Where one chunk sits: for error messages and frame checks.
+struct ChunkPosition {
+  std::uint64_t index = 0;  // in the package
+  std::uint32_t item = 0;
+  std::uint32_t chunk = 0;  // in the item
+  std::uint64_t item_chunks = 0;
+  std::uint32_t length = 0;  // plaintext bytes
+  SecretStreamTag tag = SecretStreamTag::kMessage;
+};
+
+std::string Describe(const Manifest& m, const ChunkPosition& p) {
+  return "item `" + m.items[p.item].name + "` (" + std::to_string(p.item) +
+         "), chunk " + std::to_string(p.chunk) + " of " +
+         std::to_string(p.item_chunks);
+}
+
+// Walks the chunk positions that a manifest's items imply, in order.
+class ChunkPlan {
+ public:
+  ChunkPlan(const std::vector<std::uint64_t>& sizes, std::uint32_t chunk_size)
+      : sizes_(sizes), chunk_size_(chunk_size) {
+    Start();
+  }
+
+  bool done() const { return item_ >= sizes_.size(); }
+  const ChunkPosition& current() const { return position_; }
+
+  void Next() {
+    ++position_.index;
+    if (position_.chunk + 1 < position_.item_chunks) {
+      ++position_.chunk;
+      Fill();
+      return;
+    }
+    ++item_;
+    Start();
+  }
+
+ private:
+  void Start() {
+    if (done()) return;
+    position_.item = static_cast<std::uint32_t>(item_);
+    position_.chunk = 0;
+    position_.item_chunks = ChunkCount(sizes_[item_], chunk_size_);
+    Fill();
+  }
+
+  void Fill() {
+    const std::uint64_t before = std::uint64_t{position_.chunk} * chunk_size_;
+    position_.length = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(chunk_size_, sizes_[item_] - before));
+    position_.tag = TagOf(position_.chunk + 1 == position_.item_chunks,
+                          item_ + 1 == sizes_.size());
+  }
+
+  const std::vector<std::uint64_t>& sizes_;
+  std::uint32_t chunk_size_;
+  std::size_t item_ = 0;
+  ChunkPosition position_;
+};
+
+std::span<const std::uint8_t> AsBytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// ---------------------------------------------------------------------------
+// Pack
+
+struct PackSlot {
+  ChunkPosition position;
+  Bytes plaintext;
+  Bytes frame;             // frame header || secretstream message
+  bool hash_here = false;  // the reading thread hashes this frame
+};
+
+// The encrypting thread: encrypts and writes each slot, hashes every other
+// frame itself and hands the rest back to the reading thread to hash, so that
+// the hashing is shared between the two threads.
+class Encryptor {
+ public:
+  Encryptor(crypto::SecretStreamPush push, OutputFile& out,
+            std::vector<crypto::Sha256Digest>& chunk_hashes)
+      : push_(std::move(push)), out_(out), chunk_hashes_(chunk_hashes) {}
+
+  Channel<PackSlot*>& input() { return input_; }
+  Channel<PackSlot*>& returned() { return returned_; }
+  // Read only after Run() has returned (the thread joined).
+  const Status& status() const { return status_; }
+  // Whether Run() has failed; may be read while it runs.
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
+  void Run() {
+    while (auto slot = input_.Pop()) {
+      if (status_.ok()) {
+        status_ = Process(**slot);
+        if (!status_.ok()) failed_.store(true, std::memory_order_release);
+      }
+      returned_.Push(*slot);
+    }
+    returned_.Close();
+  }
+
+ private:
+  Status Process(PackSlot& slot) {
+    const ChunkPosition& p = slot.position;
+    const auto header = EncodeFrameHeader(
+        {.item = p.item, .chunk = p.chunk, .length = p.length});
+    slot.frame.resize(kFrameOverhead + p.length);
+    std::copy(header.begin(), header.end(), slot.frame.begin());
+    EVIDEX_RETURN_IF_ERROR(
+        push_.Push(std::span(slot.plaintext).first(p.length), header, p.tag,
+                   std::span(slot.frame).subspan(kFrameHeaderSize)));
+    EVIDEX_RETURN_IF_ERROR(out_.Write(slot.frame));
+    slot.hash_here = p.index % 2 == 1;
+    if (!slot.hash_here) chunk_hashes_[p.index] = crypto::Sha256(slot.frame);
+    return OkStatus();
+  }
+
+  crypto::SecretStreamPush push_;
+  OutputFile& out_;
+  std::vector<crypto::Sha256Digest>& chunk_hashes_;
+  Channel<PackSlot*> input_;
+  Channel<PackSlot*> returned_;
+  Status status_;
+  std::atomic<bool> failed_ = false;
+};
+
+Status CheckPackOptions(const PackOptions& o) {
+  if (o.signer == nullptr || o.signer->use != KeyUse::kSign ||
+      !o.signer->secret_key.has_value()) {
+    return InvalidArgumentError(
+        "pack needs the provider's `sign` key with its secret key");
+  }
+  if (o.items.empty()) return InvalidArgumentError("pack needs an item");
+  if (o.output.empty()) return InvalidArgumentError("pack needs an output");
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<PackSummary> Pack(const PackOptions& options) {
+  EVIDEX_RETURN_IF_ERROR(CheckPackOptions(options));
+  struct stat st;
+  if (::lstat(options.output.c_str(), &st) == 0) {
+    return Err(Status(StatusCode::kAlreadyExists,
+                      "`" + options.output + "` exists already"));
+  }
+  Manifest manifest;
+  manifest.order = options.order;
+  manifest.created_at = options.created_at;
+  manifest.signer_name = options.signer->name;
+  manifest.signer_public_key = options.signer->public_key;
+  manifest.chunk_size =
+      options.chunk_size == 0 ? kDefaultChunkSize : options.chunk_size;
+  std::vector<InputFile> inputs;
+  std::vector<std::uint64_t> sizes;
+  for (const PackItem& item : options.items) {
+    EVIDEX_ASSIGN_OR_RETURN(InputFile input, InputFile::Open(item.path));
+    sizes.push_back(input.size());
+    manifest.items.push_back(item.meta);
+    manifest.items.back().size = input.size();
+    inputs.push_back(std::move(input));
+  }
+  // Every rule but the hashes holds before a byte is written.
+  EVIDEX_RETURN_IF_ERROR(ValidateManifest(manifest));
+  std::uint64_t chunk_count = 0;
+  for (std::uint64_t size : sizes) {
+    chunk_count += ChunkCount(size, manifest.chunk_size);
+  }
+
+  Header header{.chunk_size = manifest.chunk_size,
+                .recipient = options.recipient,
+                .sealed_key = {},
+                .stream_header = {}};
+  crypto::SecretKey32 key = crypto::GenerateSecretStreamKey();
+  EVIDEX_ASSIGN_OR_RETURN(
+      Bytes sealed, crypto::SealToRecipient(options.recipient, key.bytes()));
+  std::copy(sealed.begin(), sealed.end(), header.sealed_key.begin());
+  EVIDEX_ASSIGN_OR_RETURN(
+      crypto::SecretStreamPush push,
+      crypto::SecretStreamPush::Start(key.bytes(), header.stream_header));
+  const auto header_bytes = EncodeHeader(header);
+  manifest.header_sha256 = crypto::Sha256(header_bytes);
+
+  EVIDEX_ASSIGN_OR_RETURN(
+      OutputFile out, OutputFile::Create(options.output + ".partial", 0644));
+  EVIDEX_RETURN_IF_ERROR(out.Write(header_bytes));
+
+  std::vector<crypto::Sha256Digest> chunk_hashes(chunk_count);
+  Encryptor encryptor(std::move(push), out, chunk_hashes);
+  std::vector<PackSlot> slots(kSlots);
+  std::vector<PackSlot*> free_slots;
+  for (PackSlot& slot : slots) {
+    slot.plaintext.resize(manifest.chunk_size);
+    slot.frame.reserve(kFrameOverhead + manifest.chunk_size);
+    free_slots.push_back(&slot);
+  }
+  std::thread thread([&] { encryptor.Run(); });
+
+  // Takes back a slot from the encrypting thread, hashing its frame if it is
+  // this thread's turn. False once the encrypting thread has stopped.
+  auto take_back = [&]() {
+    std::optional<PackSlot*> slot = encryptor.returned().Pop();
+    if (!slot.has_value()) return false;
+    if ((*slot)->hash_here) {
+      chunk_hashes[(*slot)->position.index] = crypto::Sha256((*slot)->frame);
+      (*slot)->hash_here = false;
+    }
+    free_slots.push_back(*slot);
+    return true;
+  };
+
+  Status status;
+  ChunkPlan plan(sizes, manifest.chunk_size);
+  crypto::Sha256Hasher hasher;
+  while (!plan.done() && status.ok() && !encryptor.failed()) {
+    const ChunkPosition& p = plan.current();
+    if (free_slots.empty() && !take_back()) break;
+    PackSlot* slot = free_slots.back();
+    free_slots.pop_back();
+    slot->position = p;
+    InputFile& input = inputs[p.item];
+    status = input.ReadExactly(std::span(slot->plaintext).first(p.length));
+    if (status.ok()) {
+      hasher.Update(std::span(slot->plaintext).first(p.length));
+      if (p.chunk + 1 == p.item_chunks) {
+        manifest.items[p.item].sha256 = hasher.Finish();
+        auto at_end = input.AtEnd();
+        if (!at_end.has_value()) {
+          status = at_end.error();
+        } else if (!*at_end) {
+          status = DataLossError("item `" + manifest.items[p.item].name +
+                                 "`: `" + options.items[p.item].path +
+                                 "` grew while being packed");
+        }
+      }
+    }
+    if (!status.ok()) {
+      free_slots.push_back(slot);
+      break;
+    }
+    encryptor.input().Push(slot);
+    plan.Next();
+  }
+  encryptor.input().Close();
+  while (take_back()) {
+  }
+  thread.join();
+  EVIDEX_RETURN_IF_ERROR(status);
+  EVIDEX_RETURN_IF_ERROR(encryptor.status());
+
+  // The trailer.
+  crypto::Sha256Hasher table_hasher;
+  for (const auto& digest : chunk_hashes) table_hasher.Update(digest);
+  manifest.chunk_table_sha256 = table_hasher.Finish();
+  const std::uint64_t table_offset = kHeaderSize + [&] {
+    std::uint64_t content = 0;
+    for (std::uint64_t size : sizes) {
+      content += ChunkCount(size, manifest.chunk_size) * kFrameOverhead + size;
+    }
+    return content;
+  }();
+  for (const auto& digest : chunk_hashes) {
+    EVIDEX_RETURN_IF_ERROR(out.Write(digest));
+  }
+  EVIDEX_ASSIGN_OR_RETURN(std::string manifest_bytes,
+                          SerializeManifest(manifest));
+  EVIDEX_ASSIGN_OR_RETURN(
+      crypto::Ed25519KeyPair signer,
+      crypto::Ed25519KeyPairFromSeed(options.signer->secret_key->bytes()));
+  const crypto::Ed25519Signature signature =
+      crypto::Sign(signer.secret_key, SignedBytes(manifest_bytes));
+  EVIDEX_RETURN_IF_ERROR(out.Write(AsBytes(manifest_bytes)));
+  EVIDEX_RETURN_IF_ERROR(out.Write(signature));
+  const Footer footer{
+      .chunk_table_offset = table_offset,
+      .chunk_count = chunk_count,
+      .manifest_offset = table_offset + chunk_count * crypto::kSha256Size,
+      .manifest_length = manifest_bytes.size(),
+      .proof_offset = 0,
+      .proof_length = 0};
+  EVIDEX_RETURN_IF_ERROR(out.Write(EncodeFooter(footer)));
+  EVIDEX_RETURN_IF_ERROR(out.Commit(options.output));
+
+  PackSummary summary;
+  crypto::Sha256Hasher digest;
+  digest.Update(AsBytes(manifest_bytes));
+  digest.Update(signature);
+  summary.package_sha256 = digest.Finish();
+  summary.content_bytes = table_offset - kHeaderSize;
+  summary.chunk_count = chunk_count;
+  return summary;
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Verify
+
+struct Trailer {
+  Footer footer;
+  std::array<std::uint8_t, kHeaderSize> header_bytes{};
+  Header header;
+  std::string manifest_bytes;
+  crypto::Ed25519Signature signature{};
+  std::string proof_bytes;
+};
+
+Result<Trailer> ReadTrailer(const PackageSource& source) {
+  Trailer t;
+  const std::uint64_t size = source.size();
+  std::array<std::uint8_t, kFooterSize> footer_bytes{};
+  if (size >= kFooterSize) {
+    EVIDEX_RETURN_IF_ERROR(source.ReadAt(size - kFooterSize, footer_bytes));
+  }
+  EVIDEX_ASSIGN_OR_RETURN(t.footer, DecodeFooter(footer_bytes, size));
+  EVIDEX_RETURN_IF_ERROR(source.ReadAt(0, t.header_bytes));
+  EVIDEX_ASSIGN_OR_RETURN(t.header, DecodeHeader(t.header_bytes));
+  t.manifest_bytes.resize(t.footer.manifest_length);
+  EVIDEX_RETURN_IF_ERROR(source.ReadAt(
+      t.footer.manifest_offset,
+      std::span(reinterpret_cast<std::uint8_t*>(t.manifest_bytes.data()),
+                t.manifest_bytes.size())));
+  EVIDEX_RETURN_IF_ERROR(source.ReadAt(
+      t.footer.manifest_offset + t.footer.manifest_length, t.signature));
+  if (t.footer.proof_offset != 0) {
+    t.proof_bytes.resize(t.footer.proof_length);
+    EVIDEX_RETURN_IF_ERROR(source.ReadAt(
+        t.footer.proof_offset,
+        std::span(reinterpret_cast<std::uint8_t*>(t.proof_bytes.data()),
+                  t.proof_bytes.size())));
+  }
+  return t;
+}
+
+Status Unauthenticated(std::string message) {
+  return Status(StatusCode::kUnauthenticated, std::move(message));
+}
+
+// Checks the signature, and the signer against the trust file if any. Returns
+// whether the signer is trusted.
+Result<bool> CheckSignature(const Trailer& t, const Manifest& m,
+                            const KeyFile* trust) {
+  const std::string signer = "`" + m.signer_name + "` (ed25519 key " +
+                             crypto::Base64Encode(m.signer_public_key) + ")";
+  if (!crypto::Verify(m.signer_public_key, SignedBytes(t.manifest_bytes),
+                      t.signature)
+           .ok()) {
+    return Err(Unauthenticated(
+        "signature: the manifest's ed25519 signature does not verify under "
+        "the key of its signer " +
+        signer + " (manifest or signature altered)"));
+  }
+  if (trust == nullptr) return false;
+  bool name_known = false;
+  for (const KeyEntry& key : trust->keys) {
+    if (key.use != KeyUse::kSign) continue;
+    if (key.public_key == m.signer_public_key) return true;
+    name_known |= key.name == m.signer_name;
+  }
+  return Err(Unauthenticated(
+      "signature: the manifest is signed by " + signer +
+      (name_known ? ", but the trust file holds another key for that name"
+                  : ", which the trust file does not hold")));
+}
+
+struct VerifySlot {
+  ChunkPosition position;
+  Bytes frame;
+  Bytes plaintext;
+  const crypto::Sha256Digest* expected = nullptr;  // into the table block
+  crypto::Sha256Digest expected_hash{};
+};
+
+// The second thread of verification: checks each frame's hash (without a
+// recipient key), or decrypts it, hashes the plaintext and writes the items
+// (with one).
+class FrameChecker {
+ public:
+  FrameChecker(const Manifest& manifest,
+               std::optional<crypto::SecretStreamPull> pull,
+               std::string output_dir)
+      : manifest_(manifest),
+        pull_(std::move(pull)),
+        output_dir_(std::move(output_dir)) {}
+
+  Channel<VerifySlot*>& input() { return input_; }
+  Channel<VerifySlot*>& returned() { return returned_; }
+  const Status& status() const { return status_; }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // Whether this thread checks the frames' hashes (when not decrypting).
+  bool hashes() const { return !pull_.has_value(); }
+  // Tells Run() that the reading thread failed: written items must go.
+  void Abort() { aborted_.store(true, std::memory_order_release); }
+
+  void Run() {
+    while (auto slot = input_.Pop()) {
+      if (status_.ok()) {
+        status_ = Process(**slot);
+        if (!status_.ok()) failed_.store(true, std::memory_order_release);
+      }
+      returned_.Push(*slot);
+    }
+    if (!status_.ok() || aborted_.load(std::memory_order_acquire)) {
+      // A failed unpack leaves no item behind.
+      for (const std::string& path : committed_) ::unlink(path.c_str());
+    }
+    returned_.Close();
+  }
+
+ private:
+  Status Process(VerifySlot& slot) {
+    const ChunkPosition& p = slot.position;
+    if (!pull_.has_value()) return CheckFrameHash(manifest_, slot);
+    slot.plaintext.resize(p.length);
+    auto tag = pull_->Pull(std::span(slot.frame).subspan(kFrameHeaderSize),
+                           std::span(slot.frame).first(kFrameHeaderSize),
+                           slot.plaintext);
+    if (!tag.has_value()) {
+      return DataLossError(Describe(manifest_, p) +
+                           ": does not decrypt (secretstream authentication "
+                           "failed)");
+    }
+    if (*tag != p.tag) {
+      return DataLossError(Describe(manifest_, p) + ": is marked `" +
+                           std::string(TagName(*tag)) + "`, expected `" +
+                           std::string(TagName(p.tag)) + "`");
+    }
+    hasher_.Update(slot.plaintext);
+    if (!output_dir_.empty()) {
+      if (p.chunk == 0) {
+        EVIDEX_ASSIGN_OR_RETURN(
+            OutputFile file,
+            OutputFile::Create(
+                output_dir_ + "/.evx-partial-" + std::to_string(p.item), 0600));
+        out_.emplace(std::move(file));
+      }
+      EVIDEX_RETURN_IF_ERROR(out_->Write(slot.plaintext));
+    }
+    if (p.chunk + 1 == p.item_chunks) {
+      const ManifestItem& item = manifest_.items[p.item];
+      const crypto::Sha256Digest digest = hasher_.Finish();
+      if (digest != item.sha256) {
+        return DataLossError(
+            "item `" + item.name + "` (" + std::to_string(p.item) +
+            "): the sha-256 of the decrypted content is " +
+            crypto::HexEncode(digest) + ", the manifest says " +
+            crypto::HexEncode(item.sha256));
+      }
+      if (out_.has_value()) {
+        const std::string path = output_dir_ + "/" + item.name;
+        EVIDEX_RETURN_IF_ERROR(out_->Commit(path));
+        committed_.push_back(path);
+        out_.reset();
+      }
+    }
+    return OkStatus();
+  }
+
+ public:
+  static Status CheckFrameHash(const Manifest& manifest,
+                               const VerifySlot& slot) {
+    if (crypto::Sha256(slot.frame) != slot.expected_hash) {
+      return DataLossError(
+          Describe(manifest, slot.position) +
+          ": the encrypted chunk does not match its sha-256 in the signed "
+          "chunk table (chunk altered)");
+    }
+    return OkStatus();
+  }
+
+ private:
+  const Manifest& manifest_;
+  std::optional<crypto::SecretStreamPull> pull_;
+  std::string output_dir_;
+  std::optional<OutputFile> out_;
+  std::vector<std::string> committed_;
+  crypto::Sha256Hasher hasher_;
+  Channel<VerifySlot*> input_;
+  Channel<VerifySlot*> returned_;
+  Status status_;
+  std::atomic<bool> failed_ = false;
+  std::atomic<bool> aborted_ = false;
+};
+
+// The chunk table, read in blocks as the content is read.
+class ChunkTable {
+ public:
+  static constexpr std::size_t kBlock = 4096;
+  ChunkTable(const PackageSource& source, const Footer& footer)
+      : source_(source), footer_(footer) {}
+
+  Result<crypto::Sha256Digest> Get(std::uint64_t index) {
+    if (index < first_ || index >= first_ + block_.size()) {
+      first_ = index;
+      const std::uint64_t n =
+          std::min<std::uint64_t>(kBlock, footer_.chunk_count - index);
+      block_.resize(n);
+      EVIDEX_RETURN_IF_ERROR(source_.ReadAt(
+          footer_.chunk_table_offset + index * crypto::kSha256Size,
+          std::span(block_.front().data(), n * crypto::kSha256Size)));
+    }
+    return block_[index - first_];
+  }
+
+  // SHA-256 of the whole table.
+  Result<crypto::Sha256Digest> Digest() {
+    crypto::Sha256Hasher hasher;
+    for (std::uint64_t i = 0; i < footer_.chunk_count; i += kBlock) {
+      EVIDEX_ASSIGN_OR_RETURN(crypto::Sha256Digest first, Get(i));
+      (void)first;
+      for (const auto& digest : block_) hasher.Update(digest);
+    }
+    return hasher.Finish();
+  }
+
+ private:
+  const PackageSource& source_;
+  const Footer& footer_;
+  std::uint64_t first_ = 0;
+  std::vector<crypto::Sha256Digest> block_;
+};
+
+// Says what a frame header that is not the expected one means.
+Status WrongFrame(const Manifest& m, const ChunkPosition& p,
+                  const FrameHeader& found, std::uint64_t offset) {
+  const std::string at = Describe(m, p) + ", offset " + std::to_string(offset);
+  if (found.item >= m.items.size()) {
+    return DataLossError(at + ": the frame names item " +
+                         std::to_string(found.item) + ", the package has " +
+                         std::to_string(m.items.size()) + " items");
+  }
+  const std::string what = "chunk " + std::to_string(found.chunk) +
+                           " of item `" + m.items[found.item].name + "` (" +
+                           std::to_string(found.item) + ")";
+  if (found.item == p.item && found.chunk == p.chunk) {
+    return DataLossError(
+        at + ": the frame says " + std::to_string(found.length) +
+        " plaintext bytes, the item's size needs " + std::to_string(p.length));
+  }
+  if (found.item < p.item || (found.item == p.item && found.chunk < p.chunk)) {
+    return DataLossError(at + ": found " + what + " again (duplicated chunk)");
+  }
+  return DataLossError(at + ": found " + what +
+                       " instead (chunks reordered or missing)");
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyPackage(const PackageSource& source,
+                                   const VerifyOptions& options) {
+  EVIDEX_ASSIGN_OR_RETURN(Trailer t, ReadTrailer(source));
+  VerifyReport report;
+  EVIDEX_ASSIGN_OR_RETURN(report.manifest, ParseManifest(t.manifest_bytes));
+  const Manifest& m = report.manifest;
+  EVIDEX_ASSIGN_OR_RETURN(report.signer_trusted,
+                          CheckSignature(t, m, options.trust));
+  {
+    crypto::Sha256Hasher digest;
+    digest.Update(AsBytes(t.manifest_bytes));
+    digest.Update(t.signature);
+    report.package_sha256 = digest.Finish();
+  }
+  if (crypto::Sha256(t.header_bytes) != m.header_sha256) {
+    return Err(DataLossError(
+        "header: its sha-256 does not match the manifest's `header_sha256` "
+        "(header altered: chunk size, recipient, sealed key or stream "
+        "header)"));
+  }
+  std::vector<std::uint64_t> sizes;
+  std::uint64_t chunk_count = 0;
+  for (const ManifestItem& item : m.items) {
+    sizes.push_back(item.size);
+    chunk_count += ChunkCount(item.size, m.chunk_size);
+  }
+  if (chunk_count != t.footer.chunk_count) {
+    return Err(DataLossError(
+        "chunk table: holds " + std::to_string(t.footer.chunk_count) +
+        " chunks, the manifest's items need " + std::to_string(chunk_count)));
+  }
+  ChunkTable table(source, t.footer);
+  EVIDEX_ASSIGN_OR_RETURN(crypto::Sha256Digest table_digest, table.Digest());
+  if (table_digest != m.chunk_table_sha256) {
+    return Err(
+        DataLossError("chunk table: its sha-256 does not match the manifest's "
+                      "`chunk_table_sha256` (chunk table altered)"));
+  }
+
+  std::optional<crypto::SecretStreamPull> pull;
+  if (options.recipient != nullptr) {
+    const KeyEntry& key = *options.recipient;
+    if (key.use != KeyUse::kEncrypt || !key.secret_key.has_value()) {
+      return Err(InvalidArgumentError(
+          "decrypting needs the recipient's `encrypt` key with its secret "
+          "key"));
+    }
+    if (key.public_key != t.header.recipient) {
+      return Err(FailedPreconditionError(
+          "recipient: the package is sealed to x25519 key " +
+          crypto::Base64Encode(t.header.recipient) + ", not to `" + key.name +
+          "` (" + crypto::Base64Encode(key.public_key) + ")"));
+    }
+    auto package_key = crypto::OpenSealed(
+        key.public_key, key.secret_key->bytes(), t.header.sealed_key);
+    if (!package_key.has_value()) {
+      return Err(
+          DataLossError("header: the sealed package key does not open with the "
+                        "recipient's key"));
+    }
+    crypto::SecretKey32 stream_key(*package_key);
+    std::fill(package_key->begin(), package_key->end(), 0);
+    EVIDEX_ASSIGN_OR_RETURN(crypto::SecretStreamPull started,
+                            crypto::SecretStreamPull::Start(
+                                stream_key.bytes(), t.header.stream_header));
+    pull.emplace(std::move(started));
+    report.decrypted = true;
+    if (!options.output_dir.empty()) {
+      for (const ManifestItem& item : m.items) {
+        struct stat st;
+        const std::string path = options.output_dir + "/" + item.name;
+        if (::lstat(path.c_str(), &st) == 0) {
+          return Err(Status(StatusCode::kAlreadyExists,
+                            "`" + path + "` exists already"));
+        }
+      }
+    }
+  }
+
+  FrameChecker checker(
+      m, std::move(pull),
+      options.recipient != nullptr ? options.output_dir : std::string());
+  const bool checker_hashes = checker.hashes();
+  std::vector<VerifySlot> slots(kSlots);
+  std::vector<VerifySlot*> free_slots;
+  for (VerifySlot& slot : slots) {
+    slot.frame.reserve(kFrameOverhead + m.chunk_size);
+    free_slots.push_back(&slot);
+  }
+  std::thread thread([&] { checker.Run(); });
+  auto take_back = [&]() {
+    std::optional<VerifySlot*> slot = checker.returned().Pop();
+    if (!slot.has_value()) return false;
+    free_slots.push_back(*slot);
+    return true;
+  };
+
+  Status status;
+  std::uint64_t offset = kHeaderSize;
+  const std::uint64_t content_end = t.footer.chunk_table_offset;
+  ChunkPlan plan(sizes, m.chunk_size);
+  while (!plan.done() && !checker.failed()) {
+    const ChunkPosition& p = plan.current();
+    if (free_slots.empty() && !take_back()) break;
+    VerifySlot* slot = free_slots.back();
+    free_slots.pop_back();
+    slot->position = p;
+    const std::uint64_t frame_size = kFrameOverhead + p.length;
+    if (content_end - offset < kFrameHeaderSize) {
+      status = DataLossError(
+          Describe(m, p) + ": missing, the content ends at offset " +
+          std::to_string(content_end) + " (truncated package)");
+    } else {
+      slot->frame.resize(std::min(frame_size, content_end - offset));
+      status = source.ReadAt(offset, slot->frame);
+    }
+    if (status.ok()) {
+      const FrameHeader found =
+          DecodeFrameHeader(std::span(slot->frame).first<kFrameHeaderSize>());
+      if (found !=
+          FrameHeader{.item = p.item, .chunk = p.chunk, .length = p.length}) {
+        status = WrongFrame(m, p, found, offset);
+      } else if (slot->frame.size() != frame_size) {
+        status = DataLossError(
+            Describe(m, p) + ", offset " + std::to_string(offset) +
+            ": cut short, the content ends at offset " +
+            std::to_string(content_end) + " (truncated package)");
+      }
+    }
+    if (status.ok()) {
+      auto expected = table.Get(p.index);
+      if (expected.has_value()) {
+        slot->expected_hash = *expected;
+      } else {
+        status = expected.error();
+      }
+    }
+    if (status.ok() && !checker_hashes) {
+      status = FrameChecker::CheckFrameHash(m, *slot);
+    }
+    if (!status.ok()) {
+      free_slots.push_back(slot);
+      break;
+    }
+    offset += frame_size;
+    checker.input().Push(slot);
+    plan.Next();
+  }
+  if (status.ok() && plan.done() && offset != content_end) {
+    status =
+        DataLossError("content: " + std::to_string(content_end - offset) +
+                      " bytes after the last chunk, at offset " +
+                      std::to_string(offset) + " (extra or duplicated chunks)");
+  }
+  if (!status.ok()) checker.Abort();
+  checker.input().Close();
+  while (take_back()) {
+  }
+  thread.join();
+  if (!checker.status().ok()) return Err(checker.status());
+  EVIDEX_RETURN_IF_ERROR(status);
+  report.chunk_count = chunk_count;
+  return report;
+}
+
+}  // namespace evidex::evidence
