@@ -29,8 +29,8 @@ Manifest Example() {
 TEST(ManifestTest, SerializesCanonicallyAndParsesBack) {
   auto bytes = SerializeManifest(Example());
   ASSERT_TRUE(bytes.has_value()) << bytes.error().message();
-  EXPECT_EQ(bytes->substr(0, 41),
-            "{\"chunk_size\":1024,\"chunk_table_sha256\":");
+  const std::string start = R"({"chunk_size":1024,"chunk_table_sha256":")";
+  EXPECT_EQ(bytes->substr(0, start.size()), start);
   auto back = ParseManifest(*bytes);
   ASSERT_TRUE(back.has_value()) << back.error().message();
   EXPECT_EQ(back->items[0].name, "mailbox.mbox");
