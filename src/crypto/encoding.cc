@@ -61,6 +61,31 @@ Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex) {
   return bytes;
 }
 
+std::string Base64Encode(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string text;
+  text.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t group = std::uint32_t{bytes[i]} << 16 |
+                                std::uint32_t{bytes[i + 1]} << 8 | bytes[i + 2];
+    for (int shift = 18; shift >= 0; shift -= 6) {
+      text.push_back(kDigits[group >> shift & 0x3f]);
+    }
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t group = std::uint32_t{bytes[i]} << 16;
+    if (rest == 2) group |= std::uint32_t{bytes[i + 1]} << 8;
+    text.push_back(kDigits[group >> 18 & 0x3f]);
+    text.push_back(kDigits[group >> 12 & 0x3f]);
+    text.push_back(rest == 2 ? kDigits[group >> 6 & 0x3f] : '=');
+    text.push_back('=');
+  }
+  return text;
+}
+
 Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) {
     return Err(InvalidArgumentError("base64 length " +
@@ -97,40 +122,6 @@ Result<std::vector<std::uint8_t>> Base64Decode(std::string_view text) {
         std::to_string(digits)));
   }
   return bytes;
-}
-
-}  // namespace evidex::crypto
-
-namespace evidex::crypto {
-
-std::string Base64Encode(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t{bytes[i]} << 16) |
-                      (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
-    out.push_back(kDigits[v >> 18]);
-    out.push_back(kDigits[(v >> 12) & 63]);
-    out.push_back(kDigits[(v >> 6) & 63]);
-    out.push_back(kDigits[v & 63]);
-  }
-  if (bytes.size() - i == 1) {
-    std::uint32_t v = std::uint32_t{bytes[i]} << 16;
-    out.push_back(kDigits[v >> 18]);
-    out.push_back(kDigits[(v >> 12) & 63]);
-    out += "==";
-  } else if (bytes.size() - i == 2) {
-    std::uint32_t v =
-        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
-    out.push_back(kDigits[v >> 18]);
-    out.push_back(kDigits[(v >> 12) & 63]);
-    out.push_back(kDigits[(v >> 6) & 63]);
-    out.push_back('=');
-  }
-  return out;
 }
 
 }  // namespace evidex::crypto

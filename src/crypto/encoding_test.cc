@@ -4,6 +4,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace evidex::crypto {
@@ -42,6 +45,31 @@ TEST(HexTest, RejectsNonHexNamingTheOffset) {
 }
 
 // RFC 4648 section 10.
+TEST(Base64Test, EncodesRfc4648Vectors) {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [plain, encoded] : vectors) {
+    const std::string_view p(plain);
+    EXPECT_EQ(Base64Encode(Bytes(p.begin(), p.end())), encoded) << plain;
+  }
+  EXPECT_EQ(Base64Encode(Bytes{0xfb, 0xff, 0xbf, 0x00, 0xff}), "+/+/AP8=");
+}
+
+TEST(Base64Test, EncodingRoundTripsEveryLength) {
+  Bytes bytes;
+  for (int n = 0; n < 70; ++n) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes)).value(), bytes) << n;
+    bytes.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+  }
+}
+
 TEST(Base64Test, DecodesRfc4648Vectors) {
   auto decode = [](std::string_view s) {
     auto r = Base64Decode(s);
@@ -55,20 +83,6 @@ TEST(Base64Test, DecodesRfc4648Vectors) {
   EXPECT_EQ(decode("Zm9vYg=="), "foob");
   EXPECT_EQ(decode("Zm9vYmE="), "fooba");
   EXPECT_EQ(decode("Zm9vYmFy"), "foobar");
-}
-
-TEST(Base64Test, EncodesRfc4648Vectors) {
-  auto encode = [](std::string_view s) {
-    return Base64Encode(
-        std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
-  };
-  EXPECT_EQ(encode(""), "");
-  EXPECT_EQ(encode("f"), "Zg==");
-  EXPECT_EQ(encode("fo"), "Zm8=");
-  EXPECT_EQ(encode("foo"), "Zm9v");
-  EXPECT_EQ(encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
 }
 
 RC_GTEST_PROP(Base64Property, EncodeThenDecodeIsIdentity,

@@ -1,0 +1,165 @@
+// Checkpoints: the text format line by line, signing and opening, and the
+// property that any flipped bit of a signed checkpoint is refused.
+#include "ledger/checkpoint.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "crypto/encoding.h"
+#include "crypto/sodium.h"
+
+namespace evidex::ledger {
+namespace {
+
+constexpr char kOrigin[] = "evidex.example/test-log";
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(crypto::InitSodium().ok()); }
+
+  static NoteSigner Signer(const std::string& name = kOrigin,
+                           std::uint8_t seed_byte = 7) {
+    const std::vector<std::uint8_t> seed(32, seed_byte);
+    return NoteSigner::Create(name,
+                              crypto::Ed25519KeyPairFromSeed(seed).value())
+        .value();
+  }
+
+  static Checkpoint Example() {
+    const std::string leaf = "leaf";
+    return Checkpoint{
+        kOrigin,
+        20852163,
+        LeafHash(
+            {reinterpret_cast<const std::uint8_t*>(leaf.data()), leaf.size()}),
+        {}};
+  }
+};
+
+TEST_F(CheckpointTest, TextOfTheSpecificationExample) {
+  // The example checkpoint of c2sp.org/tlog-checkpoint (its text; its
+  // signature is by a key the specification does not publish).
+  const std::string text =
+      "example.com/behind-the-sofa\n20852163\n"
+      "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+  auto c = ParseCheckpointText(text);
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->origin, "example.com/behind-the-sofa");
+  EXPECT_EQ(c->size, 20852163u);
+  EXPECT_EQ(crypto::HexEncode(c->root),
+            "0ac5186a91863e8e1d90c808014aa89bf5da8e3ee1d9f07630f0378f68f1ab62");
+  EXPECT_TRUE(c->extensions.empty());
+  EXPECT_EQ(FormatCheckpointText(*c).value(), text);
+}
+
+TEST_F(CheckpointTest, ExtensionsAndEmptyTree) {
+  Checkpoint c{kOrigin, 0, EmptyRoot(), {"ext one", "two"}};
+  const std::string text = FormatCheckpointText(c).value();
+  EXPECT_EQ(text, std::string(kOrigin) +
+                      "\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
+                      "ext one\ntwo\n");
+  EXPECT_EQ(ParseCheckpointText(text).value(), c);
+}
+
+TEST_F(CheckpointTest, MalformedTexts) {
+  const std::string root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "checkpoint does not end in a newline"},
+      {"o\n1\n" + root, "checkpoint does not end in a newline"},
+      {"o\n1\n", "checkpoint has 2 lines, expected at least 3"},
+      {"\n1\n" + root + "\n", "line 1 of the checkpoint is empty"},
+      {"o\n1\n" + root + "\n\n", "line 4 of the checkpoint is empty"},
+      {"o\n01\n" + root + "\n",
+       "line 2: tree size `01` is not a decimal number without leading zeros"},
+      {"o\n+1\n" + root + "\n",
+       "line 2: tree size `+1` is not a decimal number without leading zeros"},
+      {"o\n18446744073709551616\n" + root + "\n",
+       "line 2: tree size `18446744073709551616` is not a decimal number "
+       "without leading zeros"},
+      {"o\n1\n" + root.substr(0, 43) + "\n",
+       "line 3: root hash is not the base64 of 32 bytes"},
+      {"o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n",
+       "line 3: root hash is not the base64 of 32 bytes"},
+      // 44 characters without padding are 33 bytes (found by checkpoint_fuzz).
+      {"o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU/\n",
+       "line 3: root hash is not the base64 of 32 bytes"},
+      {"o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFV=\n",
+       "line 3: root hash: base64 has non-zero bits before the padding at "
+       "offset 43"},
+  };
+  for (const auto& [text, want] : cases) {
+    EXPECT_EQ(ParseCheckpointText(text).error(), InvalidArgumentError(want))
+        << text;
+  }
+  EXPECT_EQ(
+      ParseCheckpointText("o\n18446744073709551615\n" + root + "\n")->size,
+      UINT64_MAX);
+  std::string many = "o\n1\n" + root + "\n";
+  for (std::size_t i = 0; i < kMaxCheckpointExtensions; ++i) many += "x\n";
+  EXPECT_TRUE(ParseCheckpointText(many).has_value());
+  EXPECT_EQ(
+      ParseCheckpointText(many + "x\n").error(),
+      InvalidArgumentError("checkpoint has more than 16 extension lines"));
+}
+
+TEST_F(CheckpointTest, FormatRefusesBadLines) {
+  Checkpoint c = Example();
+  c.origin = "";
+  EXPECT_EQ(FormatCheckpointText(c).error(),
+            InvalidArgumentError("origin is empty"));
+  c = Example();
+  c.extensions = {"a\nb"};
+  EXPECT_EQ(FormatCheckpointText(c).error(),
+            InvalidArgumentError("extension line holds a newline"));
+  c.extensions = {""};
+  EXPECT_EQ(FormatCheckpointText(c).error(),
+            InvalidArgumentError("extension line is empty"));
+}
+
+TEST_F(CheckpointTest, SignAndOpen) {
+  const NoteSigner signer = Signer();
+  const std::string note = SignCheckpoint(Example(), signer).value();
+  EXPECT_TRUE(note.starts_with(FormatCheckpointText(Example()).value() +
+                               "\n\xE2\x80\x94 " + kOrigin + " "));
+  auto opened = OpenCheckpoint(note, signer.verifier());
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  EXPECT_EQ(*opened, Example());
+
+  // Another key of the same name: the log's signature is missing.
+  EXPECT_EQ(OpenCheckpoint(note, Signer(kOrigin, 8).verifier()).error().code(),
+            StatusCode::kUnauthenticated);
+  // A witness's extra signature is ignored.
+  const NoteSigner witness = Signer("witness.example/w1", 9);
+  Note n = ParseNote(note).value();
+  n.signatures.push_back(witness.Sign(n.text));
+  EXPECT_TRUE(
+      OpenCheckpoint(FormatNote(n).value(), signer.verifier()).has_value());
+  // Signed by a key not named as the origin.
+  EXPECT_EQ(SignCheckpoint(Example(), witness).error().code(),
+            StatusCode::kInvalidArgument);
+  const std::string foreign =
+      SignNote(FormatCheckpointText(Example()).value(), witness).value();
+  EXPECT_EQ(OpenCheckpoint(foreign, witness.verifier()).error(),
+            InvalidArgumentError("checkpoint origin `" + std::string(kOrigin) +
+                                 "` is not the log `witness.example/w1`"));
+}
+
+// Any flipped bit anywhere in a signed checkpoint is refused (it no longer
+// parses, or no longer verifies), except in the base64 of the signature where
+// it may land in the key ID, which makes the signature unknown: refused too.
+RC_GTEST_FIXTURE_PROP(CheckpointTest, FlippedBitIsRefused, ()) {
+  const NoteSigner signer = Signer();
+  Checkpoint c = Example();
+  c.size = *rc::gen::arbitrary<std::uint64_t>();
+  const std::string note = SignCheckpoint(c, signer).value();
+  std::string bad = note;
+  const std::size_t byte = *rc::gen::inRange<std::size_t>(0, bad.size());
+  bad[byte] ^= static_cast<char>(1 << *rc::gen::inRange(0, 8));
+  RC_ASSERT_FALSE(OpenCheckpoint(bad, signer.verifier()));
+}
+
+}  // namespace
+}  // namespace evidex::ledger
