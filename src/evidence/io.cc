@@ -195,4 +195,30 @@ Result<std::string> ReadSmallFile(const std::string& path,
   return text;
 }
 
+Status OverwriteTail(const std::string& path, std::uint64_t offset,
+                     std::span<const std::uint8_t> tail) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return SystemError("cannot open", path);
+  Status status;
+  std::size_t done = 0;
+  while (status.ok() && done < tail.size()) {
+    ssize_t n = ::pwrite(fd, tail.data() + done, tail.size() - done,
+                         static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      status = SystemError("cannot write", path);
+    } else {
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  if (status.ok() &&
+      ::ftruncate(fd, static_cast<off_t>(offset + tail.size())) != 0) {
+    status = SystemError("cannot truncate", path);
+  }
+  if (status.ok() && ::fsync(fd) != 0)
+    status = SystemError("cannot sync", path);
+  ::close(fd);
+  return status;
+}
+
 }  // namespace evidex::evidence

@@ -89,6 +89,11 @@ class OutputFile {
   std::string path_;
 };
 
+// Writes `tail` at `offset` of the existing file `path`, cuts the file after
+// it, and flushes it to stable storage.
+Status OverwriteTail(const std::string& path, std::uint64_t offset,
+                     std::span<const std::uint8_t> tail);
+
 // Reads a whole small file (a key file), refusing more than `max_bytes`.
 Result<std::string> ReadSmallFile(const std::string& path,
                                   std::size_t max_bytes);

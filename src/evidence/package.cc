@@ -608,6 +608,16 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
     digest.Update(t.signature);
     report.package_sha256 = digest.Finish();
   }
+  if (!t.proof_bytes.empty()) {
+    EVIDEX_ASSIGN_OR_RETURN(LogProof proof, ParseLogProof(t.proof_bytes));
+    EVIDEX_ASSIGN_OR_RETURN(
+        CheckedLogProof checked,
+        CheckLogProof(proof, report.package_sha256, options.trust));
+    report.log = LogReport{.leaf_index = proof.leaf_index,
+                           .tree_size = checked.tree_size,
+                           .origin = checked.origin,
+                           .trusted_signers = checked.trusted_signers};
+  }
   if (crypto::Sha256(t.header_bytes) != m.header_sha256) {
     return Err(DataLossError(
         "header: its sha-256 does not match the manifest's `header_sha256` "
@@ -757,6 +767,37 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
   EVIDEX_RETURN_IF_ERROR(status);
   report.chunk_count = chunk_count;
   return report;
+}
+
+Status AttachLogProof(const std::string& path, const LogProof& proof) {
+  EVIDEX_ASSIGN_OR_RETURN(auto source, OpenPackageFile(path));
+  EVIDEX_ASSIGN_OR_RETURN(Trailer t, ReadTrailer(*source));
+  if (auto manifest = ParseManifest(t.manifest_bytes); !manifest.has_value()) {
+    return manifest.error();
+  }
+  crypto::Sha256Hasher digest;
+  digest.Update(AsBytes(t.manifest_bytes));
+  digest.Update(t.signature);
+  if (auto checked = CheckLogProof(proof, digest.Finish(), nullptr);
+      !checked.has_value()) {
+    return checked.error();
+  }
+  EVIDEX_ASSIGN_OR_RETURN(std::string proof_bytes, SerializeLogProof(proof));
+  if (proof_bytes.size() > kMaxProofSize) {
+    return InvalidArgumentError("the log proof is " +
+                                std::to_string(proof_bytes.size()) +
+                                " bytes, more than 1048576");
+  }
+  Footer footer = t.footer;
+  const std::uint64_t at =
+      footer.manifest_offset + footer.manifest_length + kSignatureSize;
+  footer.proof_offset = at;
+  footer.proof_length = proof_bytes.size();
+  Bytes tail(proof_bytes.begin(), proof_bytes.end());
+  const auto footer_bytes = EncodeFooter(footer);
+  tail.insert(tail.end(), footer_bytes.begin(), footer_bytes.end());
+  source.reset();
+  return OverwriteTail(path, at, tail);
 }
 
 }  // namespace evidex::evidence

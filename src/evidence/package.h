@@ -48,6 +48,7 @@
 #include "crypto/sha256.h"
 #include "evidence/io.h"
 #include "evidence/keys.h"
+#include "evidence/log_proof.h"
 #include "evidence/manifest.h"
 
 namespace evidex::evidence {
@@ -117,6 +118,15 @@ struct VerifyReport {
 
 Result<VerifyReport> VerifyPackage(const PackageSource& source,
                                    const VerifyOptions& options);
+
+// Attaches `proof` to the package file at `path`, replacing any proof it had:
+// rewrites only the proof and the footer at the end of the file. Checks first
+// that the package's trailer is sound, that the proof's entry names this
+// package and that the proof leads to the checkpoint's root (the checkpoint's
+// signature is for verify to check against a trust file). Not atomic: a crash
+// while writing can leave the footer unreadable, so the caller keeps the proof
+// until this returns.
+Status AttachLogProof(const std::string& path, const LogProof& proof);
 
 }  // namespace evidex::evidence
 

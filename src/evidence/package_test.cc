@@ -11,6 +11,8 @@
 
 #include "crypto/sodium.h"
 #include "evidence/format.h"
+#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 
 namespace evidex::evidence {
 namespace {
@@ -348,6 +350,164 @@ TEST_F(PackageTest, AnyFlippedBitIsDetected) {
     } else if (byte < kHeaderSize) {
       RC_ASSERT(message.rfind("header: ", 0) == 0);
     }
+  });
+}
+
+// A log of `size` entries holding the package's entry at `index`, its
+// checkpoint signed by `log_key`.
+LogProof MakeLogProof(const crypto::Sha256Digest& package_sha256,
+                      const KeyEntry& log_key, std::uint64_t index,
+                      std::uint64_t size) {
+  std::vector<ledger::Hash> leaves;
+  LogProof proof;
+  for (std::uint64_t i = 0; i < size; ++i) {
+    const std::string entry = i == index
+                                  ? PackageLogEntry(package_sha256)
+                                  : "{\"event\":" + std::to_string(i) + "}";
+    if (i == index) proof.entry.assign(entry.begin(), entry.end());
+    leaves.push_back(ledger::LeafHash(std::span(
+        reinterpret_cast<const std::uint8_t*>(entry.data()), entry.size())));
+  }
+  ledger::MemoryTree tree(leaves);
+  proof.leaf_index = index;
+  proof.proof = *ledger::InclusionProof(tree, size, index);
+  auto pair = *crypto::Ed25519KeyPairFromSeed(log_key.secret_key->bytes());
+  auto signer = *ledger::NoteSigner::Create(log_key.name, std::move(pair));
+  ledger::Checkpoint checkpoint{.origin = log_key.name,
+                                .size = size,
+                                .root = *ledger::Root(tree, size),
+                                .extensions = {}};
+  proof.checkpoint = *ledger::SignCheckpoint(checkpoint, signer);
+  return proof;
+}
+
+class LogProofTest : public PackageTest {
+ protected:
+  void SetUp() override {
+    PackageTest::SetUp();
+    log_ = *GenerateKey("log.example/evidex", KeyUse::kLog);
+    trust_.keys.push_back(KeyEntry{.name = log_.name,
+                                   .use = KeyUse::kLog,
+                                   .public_key = log_.public_key,
+                                   .secret_key = std::nullopt});
+    auto summary = Pack(Options("p.evx"));
+    ASSERT_TRUE(summary.has_value());
+    digest_ = summary->package_sha256;
+    path_ = dir_ / "p.evx";
+  }
+
+  Result<VerifyReport> VerifyFile(const KeyFile* trust) {
+    auto source = OpenPackageFile(path_);
+    EXPECT_TRUE(source.has_value());
+    return VerifyPackage(
+        **source, {.trust = trust, .recipient = &recipient_, .output_dir = ""});
+  }
+
+  // Attaches `proof` without AttachLogProof's checks.
+  void ForceProof(const LogProof& proof) {
+    Bytes package = ReadFile(path_);
+    Footer footer =
+        *DecodeFooter(std::span(package).last(kFooterSize), package.size());
+    const std::uint64_t at =
+        footer.manifest_offset + footer.manifest_length + kSignatureSize;
+    std::string text = *SerializeLogProof(proof);
+    footer.proof_offset = at;
+    footer.proof_length = text.size();
+    Bytes tail(text.begin(), text.end());
+    auto f = EncodeFooter(footer);
+    tail.insert(tail.end(), f.begin(), f.end());
+    ASSERT_TRUE(OverwriteTail(path_, at, tail).ok());
+  }
+
+  KeyEntry log_;
+  crypto::Sha256Digest digest_{};
+  std::string path_;
+};
+
+TEST_F(LogProofTest, AttachedProofVerifiesAgainstTheTrustedLog) {
+  const Bytes before = ReadFile(path_);
+  ASSERT_TRUE(AttachLogProof(path_, MakeLogProof(digest_, log_, 5, 9)).ok());
+  auto report = VerifyFile(&trust_);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  ASSERT_TRUE(report->log.has_value());
+  EXPECT_EQ(report->log->leaf_index, 5u);
+  EXPECT_EQ(report->log->tree_size, 9u);
+  EXPECT_EQ(report->log->origin, "log.example/evidex");
+  EXPECT_EQ(report->log->trusted_signers,
+            std::vector<std::string>{"log.example/evidex"});
+  // Only the tail changed: the content and trailer are as packed.
+  const Bytes after = ReadFile(path_);
+  ASSERT_GT(after.size(), before.size());
+  EXPECT_TRUE(
+      std::equal(before.begin(), before.end() - kFooterSize, after.begin()));
+  // A later checkpoint replaces the proof.
+  ASSERT_TRUE(AttachLogProof(path_, MakeLogProof(digest_, log_, 5, 100)).ok());
+  report = VerifyFile(&trust_);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_EQ(report->log->tree_size, 100u);
+  // Without a trust file the checkpoint is read but its signer not checked.
+  report = VerifyFile(nullptr);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->log->trusted_signers.empty());
+}
+
+TEST_F(LogProofTest, AttachRefusesAProofOfAnotherPackage) {
+  crypto::Sha256Digest other = digest_;
+  other[0] ^= 1;
+  Status s = AttachLogProof(path_, MakeLogProof(other, log_, 1, 3));
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("the logged entry records package"),
+            std::string::npos)
+      << s.message();
+  LogProof bad = MakeLogProof(digest_, log_, 1, 3);
+  bad.proof[0][0] ^= 1;
+  s = AttachLogProof(path_, bad);
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("does not lead to the checkpoint's root"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST_F(LogProofTest, BadProofsFailVerification) {
+  auto expect = [&](const LogProof& proof, const KeyFile* trust,
+                    std::string_view message) {
+    ForceProof(proof);
+    auto r = VerifyFile(trust);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), StatusCode::kUnauthenticated);
+    EXPECT_NE(r.error().message().find(message), std::string::npos)
+        << r.error().message();
+  };
+  LogProof bad = MakeLogProof(digest_, log_, 2, 7);
+  bad.leaf_index = 3;
+  expect(bad, &trust_, "the inclusion proof of leaf 3 does not lead");
+  crypto::Sha256Digest other = digest_;
+  other[31] ^= 0x80;
+  expect(MakeLogProof(other, log_, 2, 7), &trust_,
+         "the logged entry records package");
+  KeyEntry impostor = *GenerateKey(log_.name, KeyUse::kLog);
+  expect(MakeLogProof(digest_, impostor, 2, 7), &trust_,
+         "is not signed by the trusted key of that log");
+  KeyEntry elsewhere = *GenerateKey("other.log", KeyUse::kLog);
+  expect(MakeLogProof(digest_, elsewhere, 2, 7), &trust_,
+         "the checkpoint is of log `other.log`, which the trust file does "
+         "not hold");
+}
+
+TEST_F(LogProofTest, AnyFlippedBitOfTheProofIsDetected) {
+  ASSERT_TRUE(AttachLogProof(path_, MakeLogProof(digest_, log_, 4, 6)).ok());
+  const Bytes package = ReadFile(path_);
+  const Footer footer =
+      *DecodeFooter(std::span(package).last(kFooterSize), package.size());
+  rc::check("a flipped bit of the proof or footer fails verification", [&] {
+    const std::size_t bit = *rc::gen::inRange<std::size_t>(
+        footer.proof_offset * 8, package.size() * 8);
+    Bytes bad = package;
+    bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+    MemorySource source(bad);
+    auto r = VerifyPackage(
+        source, {.trust = &trust_, .recipient = nullptr, .output_dir = ""});
+    RC_ASSERT(!r.has_value());
   });
 }
 
