@@ -6,7 +6,7 @@
 # Usage: evidence_cli_test.sh PATH/TO/evidex
 set -u
 
-evidex="$1"
+evidex="$(realpath "$1")"
 failures=0
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
@@ -84,13 +84,19 @@ expect_code "wrong recipient" 1 "$evidex" unpack pkg.evx --key o.key -o wrong.d
 expect_err "wrong recipient" "recipient: the package is sealed to x25519 key"
 [[ -z "$(ls wrong.d)" ]] || fail "a refused unpack wrote $(ls wrong.d)"
 
-# A flipped bit in the second chunk of data.bin: header 152, frame 1036 + 12 + 17.
+# The second chunk of data.bin: after the 152-byte header and the first frame (12 + 1024 + 17 bytes).
+frame1=$((152 + 1053))
 cp pkg.evx bad.evx
-flip bad.evx $((152 + 1065 + 40))
-expect_code "altered chunk" 1 "$evidex" verify bad.evx --trust p.pub
-expect_err "altered chunk" \
-  "item \`data.bin\` (0), chunk 1 of 3: the encrypted chunk does not match its sha-256 in the signed chunk table"
-expect_code "altered chunk, unpack" 1 "$evidex" unpack bad.evx --key a.key -o bad.d
+flip bad.evx $((frame1 + 1053 - 1))
+expect_code "altered chunk MAC" 1 "$evidex" verify bad.evx --trust p.pub
+expect_err "altered chunk MAC" \
+  "item \`data.bin\` (0), chunk 1 of 3, offset $frame1: its header and MAC do not match its entry in the signed chunk table"
+cp pkg.evx bad.evx
+flip bad.evx $((frame1 + 40))
+expect_code "altered ciphertext, verify --key" 1 "$evidex" verify bad.evx --trust p.pub --key a.key
+expect_err "altered ciphertext, verify --key" \
+  "item \`data.bin\` (0), chunk 1 of 3: does not decrypt (secretstream authentication failed)"
+expect_code "altered ciphertext, unpack" 1 "$evidex" unpack bad.evx --key a.key -o bad.d
 [[ -z "$(ls bad.d)" ]] || fail "a failed unpack left $(ls bad.d)"
 
 cp pkg.evx bad.evx

@@ -13,6 +13,8 @@ static_assert(kSecretStreamHeaderSize ==
               crypto_secretstream_xchacha20poly1305_HEADERBYTES);
 static_assert(kSecretStreamOverhead ==
               crypto_secretstream_xchacha20poly1305_ABYTES);
+static_assert(kSecretStreamMacSize == crypto_onetimeauth_poly1305_BYTES &&
+              kSecretStreamOverhead == 1 + kSecretStreamMacSize);
 static_assert(sizeof(internal::SecretStreamState) ==
               sizeof(crypto_secretstream_xchacha20poly1305_state));
 static_assert(alignof(crypto_secretstream_xchacha20poly1305_state) == 1);

@@ -36,6 +36,8 @@ namespace evidex::crypto {
 inline constexpr std::size_t kSecretStreamKeySize = 32;
 inline constexpr std::size_t kSecretStreamHeaderSize = 24;
 inline constexpr std::size_t kSecretStreamOverhead = 17;
+// Every message ends with its 16-byte Poly1305 tag (MAC).
+inline constexpr std::size_t kSecretStreamMacSize = 16;
 
 using SecretStreamHeader = std::array<std::uint8_t, kSecretStreamHeaderSize>;
 

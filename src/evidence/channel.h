@@ -8,11 +8,15 @@
 #ifndef EVIDEX_EVIDENCE_CHANNEL_H_
 #define EVIDEX_EVIDENCE_CHANNEL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <utility>
+
+#include "core/status.h"
 
 namespace evidex::evidence {
 
@@ -53,6 +57,42 @@ class Channel {
   std::condition_variable ready_;
   std::deque<T> items_;
   bool closed_ = false;
+};
+
+// One stage of a pipeline, run on its own thread: takes each item from its
+// input, applies `work` to it and passes it on to `output`, in order. After a
+// failure it stops working but still passes items on, so that the buffers
+// they are go back to their owner; when its input is closed and drained it
+// closes `output`.
+template <typename T>
+class PipelineStage {
+ public:
+  PipelineStage(Channel<T>& output, std::function<Status(T&)> work)
+      : output_(output), work_(std::move(work)) {}
+
+  Channel<T>& input() { return input_; }
+  // The first failure; read only after Run() has returned.
+  const Status& status() const { return status_; }
+  // Whether `work` has failed; may be read while Run() runs.
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+
+  void Run() {
+    while (std::optional<T> item = input_.Pop()) {
+      if (status_.ok()) {
+        status_ = work_(*item);
+        if (!status_.ok()) failed_.store(true, std::memory_order_release);
+      }
+      output_.Push(std::move(*item));
+    }
+    output_.Close();
+  }
+
+ private:
+  Channel<T> input_;
+  Channel<T>& output_;
+  std::function<Status(T&)> work_;
+  Status status_;
+  std::atomic<bool> failed_ = false;
 };
 
 }  // namespace evidex::evidence

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace evidex::evidence {
@@ -134,14 +136,38 @@ Result<bool> InputFile::AtEnd() {
   }
 }
 
-Result<OutputFile> OutputFile::Create(const std::string& path, unsigned mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+Result<OutputFile> OutputFile::Create(const std::string& path, unsigned mode,
+                                      bool direct) {
+  int fd = -1;
+  if (direct) {
+    fd = ::open(path.c_str(),
+                O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, mode);
+    // File systems without O_DIRECT (tmpfs) refuse it with EINVAL: write
+    // through the cache there.
+    if (fd < 0 && errno == EINVAL) direct = false;
+  }
+  if (fd < 0) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  }
   if (fd < 0) return Err(SystemError("cannot create", path));
-  return OutputFile(fd, path);
+  OutputFile file(fd, path);
+  if (direct) {
+    void* buffer = nullptr;
+    if (::posix_memalign(&buffer, 4096, kDirectBufferSize) != 0) {
+      return Err(ResourceExhaustedError("cannot allocate a write buffer"));
+    }
+    file.staging_ = std::unique_ptr<std::uint8_t, void (*)(std::uint8_t*)>(
+        static_cast<std::uint8_t*>(buffer),
+        [](std::uint8_t* p) { std::free(p); });
+  }
+  return file;
 }
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)) {
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      staging_(std::move(other.staging_)),
+      staged_(other.staged_) {
   other.fd_ = -1;
   other.path_.clear();
 }
@@ -153,7 +179,7 @@ OutputFile::~OutputFile() {
   }
 }
 
-Status OutputFile::Write(std::span<const std::uint8_t> bytes) {
+Status OutputFile::WriteFd(std::span<const std::uint8_t> bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
@@ -166,7 +192,38 @@ Status OutputFile::Write(std::span<const std::uint8_t> bytes) {
   return OkStatus();
 }
 
+Status OutputFile::Write(std::span<const std::uint8_t> bytes) {
+  if (!staging_) return WriteFd(bytes);
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), kDirectBufferSize - staged_);
+    std::memcpy(staging_.get() + staged_, bytes.data(), n);
+    staged_ += n;
+    bytes = bytes.subspan(n);
+    if (staged_ == kDirectBufferSize) EVIDEX_RETURN_IF_ERROR(Flush(false));
+  }
+  return OkStatus();
+}
+
+Status OutputFile::Flush(bool final) {
+  constexpr std::size_t kBlock = 4096;
+  const std::size_t whole = staged_ / kBlock * kBlock;
+  EVIDEX_RETURN_IF_ERROR(WriteFd(std::span(staging_.get(), whole)));
+  std::memmove(staging_.get(), staging_.get() + whole, staged_ - whole);
+  staged_ -= whole;
+  if (final && staged_ > 0) {
+    // The last partial block cannot go through O_DIRECT.
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) {
+      return SystemError("cannot change the mode of", path_);
+    }
+    EVIDEX_RETURN_IF_ERROR(WriteFd(std::span(staging_.get(), staged_)));
+    staged_ = 0;
+  }
+  return OkStatus();
+}
+
 Status OutputFile::Commit(const std::string& final_path) {
+  if (staging_) EVIDEX_RETURN_IF_ERROR(Flush(true));
   if (::fsync(fd_) != 0) return SystemError("cannot sync", path_);
   if (!final_path.empty()) {
     // link() fails if final_path exists, unlike rename(); then the temporary

@@ -1,6 +1,7 @@
 #include "evidence/manifest.h"
 
 #include <boost/json.hpp>
+#include <cstring>
 #include <set>
 #include <string>
 
@@ -372,9 +373,15 @@ Result<Manifest> ParseManifest(std::string_view bytes) {
 }
 
 std::vector<std::uint8_t> SignedBytes(std::string_view manifest_bytes) {
-  std::vector<std::uint8_t> out(kSignatureContext.begin(),
-                                kSignatureContext.end());
-  out.insert(out.end(), manifest_bytes.begin(), manifest_bytes.end());
+  // Sized once and filled with memcpy: g++ 12 at -O3 misreads an insert into
+  // a vector built from the context as out of bounds (-Warray-bounds).
+  std::vector<std::uint8_t> out(kSignatureContext.size() +
+                                manifest_bytes.size());
+  std::memcpy(out.data(), kSignatureContext.data(), kSignatureContext.size());
+  if (!manifest_bytes.empty()) {
+    std::memcpy(out.data() + kSignatureContext.size(), manifest_bytes.data(),
+                manifest_bytes.size());
+  }
   return out;
 }
 

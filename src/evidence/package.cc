@@ -110,66 +110,23 @@ std::span<const std::uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+// The chunk table's entry for a frame: SHA-256 of its header and of its
+// secretstream message's Poly1305 tag (its last 16 bytes).
+crypto::Sha256Digest ChunkSeal(std::span<const std::uint8_t> frame_header,
+                               std::span<const std::uint8_t> tag) {
+  crypto::Sha256Hasher hasher;
+  hasher.Update(frame_header);
+  hasher.Update(tag);
+  return hasher.Finish();
+}
+
 // ---------------------------------------------------------------------------
 // Pack
 
 struct PackSlot {
   ChunkPosition position;
   Bytes plaintext;
-  Bytes frame;             // frame header || secretstream message
-  bool hash_here = false;  // the reading thread hashes this frame
-};
-
-// The encrypting thread: encrypts and writes each slot, hashes every other
-// frame itself and hands the rest back to the reading thread to hash, so that
-// the hashing is shared between the two threads.
-class Encryptor {
- public:
-  Encryptor(crypto::SecretStreamPush push, OutputFile& out,
-            std::vector<crypto::Sha256Digest>& chunk_hashes)
-      : push_(std::move(push)), out_(out), chunk_hashes_(chunk_hashes) {}
-
-  Channel<PackSlot*>& input() { return input_; }
-  Channel<PackSlot*>& returned() { return returned_; }
-  // Read only after Run() has returned (the thread joined).
-  const Status& status() const { return status_; }
-  // Whether Run() has failed; may be read while it runs.
-  bool failed() const { return failed_.load(std::memory_order_acquire); }
-
-  void Run() {
-    while (auto slot = input_.Pop()) {
-      if (status_.ok()) {
-        status_ = Process(**slot);
-        if (!status_.ok()) failed_.store(true, std::memory_order_release);
-      }
-      returned_.Push(*slot);
-    }
-    returned_.Close();
-  }
-
- private:
-  Status Process(PackSlot& slot) {
-    const ChunkPosition& p = slot.position;
-    const auto header = EncodeFrameHeader(
-        {.item = p.item, .chunk = p.chunk, .length = p.length});
-    slot.frame.resize(kFrameOverhead + p.length);
-    std::copy(header.begin(), header.end(), slot.frame.begin());
-    EVIDEX_RETURN_IF_ERROR(
-        push_.Push(std::span(slot.plaintext).first(p.length), header, p.tag,
-                   std::span(slot.frame).subspan(kFrameHeaderSize)));
-    EVIDEX_RETURN_IF_ERROR(out_.Write(slot.frame));
-    slot.hash_here = p.index % 2 == 1;
-    if (!slot.hash_here) chunk_hashes_[p.index] = crypto::Sha256(slot.frame);
-    return OkStatus();
-  }
-
-  crypto::SecretStreamPush push_;
-  OutputFile& out_;
-  std::vector<crypto::Sha256Digest>& chunk_hashes_;
-  Channel<PackSlot*> input_;
-  Channel<PackSlot*> returned_;
-  Status status_;
-  std::atomic<bool> failed_ = false;
+  Bytes frame;  // frame header || secretstream message
 };
 
 Status CheckPackOptions(const PackOptions& o) {
@@ -230,71 +187,76 @@ Result<PackSummary> Pack(const PackOptions& options) {
   manifest.header_sha256 = crypto::Sha256(header_bytes);
 
   EVIDEX_ASSIGN_OR_RETURN(
-      OutputFile out, OutputFile::Create(options.output + ".partial", 0644));
+      OutputFile out,
+      OutputFile::Create(options.output + ".partial", 0644, /*direct=*/true));
   EVIDEX_RETURN_IF_ERROR(out.Write(header_bytes));
 
+  // Three threads: this one reads and hashes the plaintext, the second
+  // encrypts, the third writes; kSlots buffers circulate between them.
   std::vector<crypto::Sha256Digest> chunk_hashes(chunk_count);
-  Encryptor encryptor(std::move(push), out, chunk_hashes);
+  Channel<PackSlot*> free_slots;
+  PipelineStage<PackSlot*> writer(free_slots, [&](PackSlot*& slot) -> Status {
+    return out.Write(slot->frame);
+  });
+  PipelineStage<PackSlot*> encryptor(
+      writer.input(), [&](PackSlot*& slot) -> Status {
+        const ChunkPosition& p = slot->position;
+        const auto frame_header = EncodeFrameHeader(
+            {.item = p.item, .chunk = p.chunk, .length = p.length});
+        slot->frame.resize(kFrameOverhead + p.length);
+        std::copy(frame_header.begin(), frame_header.end(),
+                  slot->frame.begin());
+        EVIDEX_RETURN_IF_ERROR(
+            push.Push(std::span(slot->plaintext).first(p.length), frame_header,
+                      p.tag, std::span(slot->frame).subspan(kFrameHeaderSize)));
+        chunk_hashes[p.index] = ChunkSeal(
+            frame_header,
+            std::span(slot->frame).last(crypto::kSecretStreamMacSize));
+        return OkStatus();
+      });
   std::vector<PackSlot> slots(kSlots);
-  std::vector<PackSlot*> free_slots;
   for (PackSlot& slot : slots) {
     slot.plaintext.resize(manifest.chunk_size);
     slot.frame.reserve(kFrameOverhead + manifest.chunk_size);
-    free_slots.push_back(&slot);
+    free_slots.Push(&slot);
   }
-  std::thread thread([&] { encryptor.Run(); });
-
-  // Takes back a slot from the encrypting thread, hashing its frame if it is
-  // this thread's turn. False once the encrypting thread has stopped.
-  auto take_back = [&]() {
-    std::optional<PackSlot*> slot = encryptor.returned().Pop();
-    if (!slot.has_value()) return false;
-    if ((*slot)->hash_here) {
-      chunk_hashes[(*slot)->position.index] = crypto::Sha256((*slot)->frame);
-      (*slot)->hash_here = false;
-    }
-    free_slots.push_back(*slot);
-    return true;
-  };
+  std::thread encrypt_thread([&] { encryptor.Run(); });
+  std::thread write_thread([&] { writer.Run(); });
 
   Status status;
   ChunkPlan plan(sizes, manifest.chunk_size);
   crypto::Sha256Hasher hasher;
-  while (!plan.done() && status.ok() && !encryptor.failed()) {
+  while (!plan.done() && !encryptor.failed() && !writer.failed()) {
     const ChunkPosition& p = plan.current();
-    if (free_slots.empty() && !take_back()) break;
-    PackSlot* slot = free_slots.back();
-    free_slots.pop_back();
-    slot->position = p;
+    std::optional<PackSlot*> slot = free_slots.Pop();
+    if (!slot.has_value()) break;
+    (*slot)->position = p;
     InputFile& input = inputs[p.item];
-    status = input.ReadExactly(std::span(slot->plaintext).first(p.length));
-    if (status.ok()) {
-      hasher.Update(std::span(slot->plaintext).first(p.length));
-      if (p.chunk + 1 == p.item_chunks) {
-        manifest.items[p.item].sha256 = hasher.Finish();
-        auto at_end = input.AtEnd();
-        if (!at_end.has_value()) {
-          status = at_end.error();
-        } else if (!*at_end) {
-          status = DataLossError("item `" + manifest.items[p.item].name +
-                                 "`: `" + options.items[p.item].path +
-                                 "` grew while being packed");
-        }
+    const auto plaintext = std::span((*slot)->plaintext).first(p.length);
+    status = input.ReadExactly(plaintext);
+    if (!status.ok()) break;
+    hasher.Update(plaintext);
+    if (p.chunk + 1 == p.item_chunks) {
+      manifest.items[p.item].sha256 = hasher.Finish();
+      auto at_end = input.AtEnd();
+      if (!at_end.has_value()) {
+        status = at_end.error();
+      } else if (!*at_end) {
+        status = DataLossError("item `" + manifest.items[p.item].name + "`: `" +
+                               options.items[p.item].path +
+                               "` grew while being packed");
       }
+      if (!status.ok()) break;
     }
-    if (!status.ok()) {
-      free_slots.push_back(slot);
-      break;
-    }
-    encryptor.input().Push(slot);
+    encryptor.input().Push(*slot);
     plan.Next();
   }
   encryptor.input().Close();
-  while (take_back()) {
-  }
-  thread.join();
+  encrypt_thread.join();
+  write_thread.join();
   EVIDEX_RETURN_IF_ERROR(status);
   EVIDEX_RETURN_IF_ERROR(encryptor.status());
+  EVIDEX_RETURN_IF_ERROR(writer.status());
 
   // The trailer.
   crypto::Sha256Hasher table_hasher;
@@ -413,66 +375,28 @@ Result<bool> CheckSignature(const Trailer& t, const Manifest& m,
 
 struct VerifySlot {
   ChunkPosition position;
-  Bytes frame;
+  Bytes frame;  // the whole frame, or (not decrypting) header || MAC
   Bytes plaintext;
-  const crypto::Sha256Digest* expected = nullptr;  // into the table block
-  crypto::Sha256Digest expected_hash{};
 };
 
-// The second thread of verification: checks each frame's hash (without a
-// recipient key), or decrypts it, hashes the plaintext and writes the items
-// (with one).
-class FrameChecker {
+// What becomes of the decrypted chunks, in order, on the reading thread:
+// each item's SHA-256 is checked and, when unpacking, the item is written to
+// a temporary file that takes the item's name once its hash holds. A failed
+// unpack leaves no item behind.
+class ItemSink {
  public:
-  FrameChecker(const Manifest& manifest,
-               std::optional<crypto::SecretStreamPull> pull,
-               std::string output_dir)
-      : manifest_(manifest),
-        pull_(std::move(pull)),
-        output_dir_(std::move(output_dir)) {}
-
-  Channel<VerifySlot*>& input() { return input_; }
-  Channel<VerifySlot*>& returned() { return returned_; }
-  const Status& status() const { return status_; }
-  bool failed() const { return failed_.load(std::memory_order_acquire); }
-  // Whether this thread checks the frames' hashes (when not decrypting).
-  bool hashes() const { return !pull_.has_value(); }
-  // Tells Run() that the reading thread failed: written items must go.
-  void Abort() { aborted_.store(true, std::memory_order_release); }
-
-  void Run() {
-    while (auto slot = input_.Pop()) {
-      if (status_.ok()) {
-        status_ = Process(**slot);
-        if (!status_.ok()) failed_.store(true, std::memory_order_release);
-      }
-      returned_.Push(*slot);
-    }
-    if (!status_.ok() || aborted_.load(std::memory_order_acquire)) {
-      // A failed unpack leaves no item behind.
+  ItemSink(const Manifest& manifest, std::string output_dir)
+      : manifest_(manifest), output_dir_(std::move(output_dir)) {}
+  ItemSink(const ItemSink&) = delete;
+  ItemSink& operator=(const ItemSink&) = delete;
+  ~ItemSink() {
+    if (!complete_) {
       for (const std::string& path : committed_) ::unlink(path.c_str());
     }
-    returned_.Close();
   }
 
- private:
-  Status Process(VerifySlot& slot) {
+  Status Take(const VerifySlot& slot) {
     const ChunkPosition& p = slot.position;
-    if (!pull_.has_value()) return CheckFrameHash(manifest_, slot);
-    slot.plaintext.resize(p.length);
-    auto tag = pull_->Pull(std::span(slot.frame).subspan(kFrameHeaderSize),
-                           std::span(slot.frame).first(kFrameHeaderSize),
-                           slot.plaintext);
-    if (!tag.has_value()) {
-      return DataLossError(Describe(manifest_, p) +
-                           ": does not decrypt (secretstream authentication "
-                           "failed)");
-    }
-    if (*tag != p.tag) {
-      return DataLossError(Describe(manifest_, p) + ": is marked `" +
-                           std::string(TagName(*tag)) + "`, expected `" +
-                           std::string(TagName(p.tag)) + "`");
-    }
     hasher_.Update(slot.plaintext);
     if (!output_dir_.empty()) {
       if (p.chunk == 0) {
@@ -484,50 +408,35 @@ class FrameChecker {
       }
       EVIDEX_RETURN_IF_ERROR(out_->Write(slot.plaintext));
     }
-    if (p.chunk + 1 == p.item_chunks) {
-      const ManifestItem& item = manifest_.items[p.item];
-      const crypto::Sha256Digest digest = hasher_.Finish();
-      if (digest != item.sha256) {
-        return DataLossError(
-            "item `" + item.name + "` (" + std::to_string(p.item) +
-            "): the sha-256 of the decrypted content is " +
-            crypto::HexEncode(digest) + ", the manifest says " +
-            crypto::HexEncode(item.sha256));
-      }
-      if (out_.has_value()) {
-        const std::string path = output_dir_ + "/" + item.name;
-        EVIDEX_RETURN_IF_ERROR(out_->Commit(path));
-        committed_.push_back(path);
-        out_.reset();
-      }
+    if (p.chunk + 1 < p.item_chunks) return OkStatus();
+    const ManifestItem& item = manifest_.items[p.item];
+    const crypto::Sha256Digest digest = hasher_.Finish();
+    if (digest != item.sha256) {
+      return DataLossError("item `" + item.name + "` (" +
+                           std::to_string(p.item) +
+                           "): the sha-256 of the decrypted content is " +
+                           crypto::HexEncode(digest) + ", the manifest says " +
+                           crypto::HexEncode(item.sha256));
+    }
+    if (out_.has_value()) {
+      const std::string path = output_dir_ + "/" + item.name;
+      EVIDEX_RETURN_IF_ERROR(out_->Commit(path));
+      committed_.push_back(path);
+      out_.reset();
     }
     return OkStatus();
   }
 
- public:
-  static Status CheckFrameHash(const Manifest& manifest,
-                               const VerifySlot& slot) {
-    if (crypto::Sha256(slot.frame) != slot.expected_hash) {
-      return DataLossError(
-          Describe(manifest, slot.position) +
-          ": the encrypted chunk does not match its sha-256 in the signed "
-          "chunk table (chunk altered)");
-    }
-    return OkStatus();
-  }
+  // Keeps the items written: everything held.
+  void Complete() { complete_ = true; }
 
  private:
   const Manifest& manifest_;
-  std::optional<crypto::SecretStreamPull> pull_;
   std::string output_dir_;
   std::optional<OutputFile> out_;
   std::vector<std::string> committed_;
   crypto::Sha256Hasher hasher_;
-  Channel<VerifySlot*> input_;
-  Channel<VerifySlot*> returned_;
-  Status status_;
-  std::atomic<bool> failed_ = false;
-  std::atomic<bool> aborted_ = false;
+  bool complete_ = false;
 };
 
 // The chunk table, read in blocks as the content is read.
@@ -683,20 +592,46 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
     }
   }
 
-  FrameChecker checker(
-      m, std::move(pull),
-      options.recipient != nullptr ? options.output_dir : std::string());
-  const bool checker_hashes = checker.hashes();
-  std::vector<VerifySlot> slots(kSlots);
+  // Decrypting, a second thread decrypts while this one reads, checks and
+  // hashes; without the key only frame headers and MACs are read.
+  const bool decrypt = pull.has_value();
+  ItemSink sink(m, decrypt ? options.output_dir : std::string());
+  Channel<VerifySlot*> decrypted;
+  PipelineStage<VerifySlot*> decryptor(
+      decrypted, [&](VerifySlot*& slot) -> Status {
+        const ChunkPosition& p = slot->position;
+        slot->plaintext.resize(p.length);
+        auto tag = pull->Pull(std::span(slot->frame).subspan(kFrameHeaderSize),
+                              std::span(slot->frame).first(kFrameHeaderSize),
+                              slot->plaintext);
+        if (!tag.has_value()) {
+          return DataLossError(Describe(m, p) +
+                               ": does not decrypt (secretstream "
+                               "authentication failed)");
+        }
+        if (*tag != p.tag) {
+          return DataLossError(Describe(m, p) + ": is marked `" +
+                               std::string(TagName(*tag)) + "`, expected `" +
+                               std::string(TagName(p.tag)) + "`");
+        }
+        return OkStatus();
+      });
+  std::vector<VerifySlot> slots(decrypt ? kSlots : 1);
   std::vector<VerifySlot*> free_slots;
   for (VerifySlot& slot : slots) {
     slot.frame.reserve(kFrameOverhead + m.chunk_size);
     free_slots.push_back(&slot);
   }
-  std::thread thread([&] { checker.Run(); });
+  std::optional<std::thread> thread;
+  if (decrypt) thread.emplace([&] { decryptor.Run(); });
+  Status sink_status;
+  // Takes back a decrypted slot and hands its plaintext to the sink.
   auto take_back = [&]() {
-    std::optional<VerifySlot*> slot = checker.returned().Pop();
+    std::optional<VerifySlot*> slot = decrypted.Pop();
     if (!slot.has_value()) return false;
+    if (sink_status.ok() && !decryptor.failed()) {
+      sink_status = sink.Take(**slot);
+    }
     free_slots.push_back(*slot);
     return true;
   };
@@ -705,51 +640,75 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
   std::uint64_t offset = kHeaderSize;
   const std::uint64_t content_end = t.footer.chunk_table_offset;
   ChunkPlan plan(sizes, m.chunk_size);
-  while (!plan.done() && !checker.failed()) {
+  while (!plan.done() && sink_status.ok() && !decryptor.failed()) {
     const ChunkPosition& p = plan.current();
     if (free_slots.empty() && !take_back()) break;
+    if (!sink_status.ok()) break;
     VerifySlot* slot = free_slots.back();
     free_slots.pop_back();
     slot->position = p;
+    const FrameHeader expected_header{
+        .item = p.item, .chunk = p.chunk, .length = p.length};
     const std::uint64_t frame_size = kFrameOverhead + p.length;
-    if (content_end - offset < kFrameHeaderSize) {
-      status = DataLossError(
-          Describe(m, p) + ": missing, the content ends at offset " +
-          std::to_string(content_end) + " (truncated package)");
-    } else {
-      slot->frame.resize(std::min(frame_size, content_end - offset));
-      status = source.ReadAt(offset, slot->frame);
-    }
-    if (status.ok()) {
-      const FrameHeader found =
-          DecodeFrameHeader(std::span(slot->frame).first<kFrameHeaderSize>());
-      if (found !=
-          FrameHeader{.item = p.item, .chunk = p.chunk, .length = p.length}) {
-        status = WrongFrame(m, p, found, offset);
-      } else if (slot->frame.size() != frame_size) {
+    const std::string at =
+        Describe(m, p) + ", offset " + std::to_string(offset);
+    const auto mac = [&] {
+      return std::span(slot->frame).last(crypto::kSecretStreamMacSize);
+    };
+    if (content_end - offset < frame_size) {
+      // Read what there is of the header to say what is wrong.
+      if (content_end - offset >= kFrameHeaderSize) {
+        std::array<std::uint8_t, kFrameHeaderSize> header_bytes;
+        status = source.ReadAt(offset, header_bytes);
+        const FrameHeader found = DecodeFrameHeader(header_bytes);
+        if (status.ok() && found != expected_header) {
+          status = WrongFrame(m, p, found, offset);
+        }
+      }
+      if (status.ok()) {
         status = DataLossError(
-            Describe(m, p) + ", offset " + std::to_string(offset) +
-            ": cut short, the content ends at offset " +
+            at + ": missing or cut short, the content ends at offset " +
             std::to_string(content_end) + " (truncated package)");
       }
-    }
-    if (status.ok()) {
-      auto expected = table.Get(p.index);
-      if (expected.has_value()) {
-        slot->expected_hash = *expected;
-      } else {
-        status = expected.error();
+    } else if (decrypt) {
+      slot->frame.resize(frame_size);
+      status = source.ReadAt(offset, slot->frame);
+    } else {
+      slot->frame.resize(kFrameHeaderSize + crypto::kSecretStreamMacSize);
+      status =
+          source.ReadAt(offset, std::span(slot->frame).first(kFrameHeaderSize));
+      if (status.ok()) {
+        status = source.ReadAt(
+            offset + frame_size - crypto::kSecretStreamMacSize, mac());
       }
     }
-    if (status.ok() && !checker_hashes) {
-      status = FrameChecker::CheckFrameHash(m, *slot);
+    if (status.ok()) {
+      const auto header = std::span(slot->frame).first<kFrameHeaderSize>();
+      const FrameHeader found = DecodeFrameHeader(header);
+      if (found != expected_header) {
+        status = WrongFrame(m, p, found, offset);
+      } else {
+        auto expected = table.Get(p.index);
+        if (!expected.has_value()) {
+          status = expected.error();
+        } else if (ChunkSeal(header, mac()) != *expected) {
+          status = DataLossError(
+              at +
+              ": its header and MAC do not match its entry in the signed "
+              "chunk table (chunk replaced or altered)");
+        }
+      }
     }
     if (!status.ok()) {
       free_slots.push_back(slot);
       break;
     }
     offset += frame_size;
-    checker.input().Push(slot);
+    if (decrypt) {
+      decryptor.input().Push(slot);
+    } else {
+      free_slots.push_back(slot);
+    }
     plan.Next();
   }
   if (status.ok() && plan.done() && offset != content_end) {
@@ -758,13 +717,18 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
                       " bytes after the last chunk, at offset " +
                       std::to_string(offset) + " (extra or duplicated chunks)");
   }
-  if (!status.ok()) checker.Abort();
-  checker.input().Close();
-  while (take_back()) {
+  decryptor.input().Close();
+  if (thread.has_value()) {
+    while (take_back()) {
+    }
+    thread->join();
   }
-  thread.join();
-  if (!checker.status().ok()) return Err(checker.status());
+  // The failures in the order of the chunks they concern: the sink is behind
+  // the decrypting thread, which is behind this one.
+  EVIDEX_RETURN_IF_ERROR(sink_status);
+  EVIDEX_RETURN_IF_ERROR(decryptor.status());
   EVIDEX_RETURN_IF_ERROR(status);
+  sink.Complete();
   report.chunk_count = chunk_count;
   return report;
 }

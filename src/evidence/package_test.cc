@@ -261,8 +261,8 @@ TEST_F(PackageTest, TruncatedContentIsNamed) {
   Parts parts = Split(PackBytes());
   parts.frames.pop_back();
   ExpectFailure(Join(parts), StatusCode::kDataLoss,
-                "item `tail` (3), chunk 0 of 1: missing, the content ends at "
-                "offset");
+                "item `tail` (3), chunk 0 of 1, offset 1582: missing or cut "
+                "short, the content ends at offset 1582 (truncated package)");
   parts = Split(PackBytes());
   parts.frames[6].resize(parts.frames[6].size() - 1);
   ExpectFailure(Join(parts), StatusCode::kDataLoss, "cut short");
@@ -272,12 +272,21 @@ TEST_F(PackageTest, TruncatedContentIsNamed) {
 }
 
 TEST_F(PackageTest, AlteredChunkIsNamed) {
-  Bytes package = PackBytes();
-  Parts parts = Split(package);
-  parts.frames[5][40] ^= 1;
+  // An altered MAC: seen with or without the key.
+  Parts parts = Split(PackBytes());
+  parts.frames[5].back() ^= 1;
   ExpectFailure(Join(parts), StatusCode::kDataLoss,
-                "item `exact.bin` (2), chunk 0 of 1: the encrypted chunk does "
-                "not match its sha-256 in the signed chunk table");
+                "item `exact.bin` (2), chunk 0 of 1, offset 1297: its header "
+                "and MAC do not match its entry in the signed chunk table");
+  // Altered ciphertext: decryption fails.
+  parts = Split(PackBytes());
+  parts.frames[5][40] ^= 1;
+  auto r = Verify(Join(parts), true);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r.error().message(),
+            "item `exact.bin` (2), chunk 0 of 1: does not decrypt "
+            "(secretstream authentication failed)");
 }
 
 TEST_F(PackageTest, FailedUnpackLeavesNothing) {
@@ -322,8 +331,9 @@ TEST_F(PackageTest, PackRefusesBadInputs) {
 }
 
 // Any single flipped bit anywhere in the package (header, chunk, chunk
-// table, manifest, signature, footer) fails verification, with and without
-// the recipient's key.
+// table, manifest, signature, footer) fails verification: with and without
+// the recipient's key, except that the body of a chunk's ciphertext is only
+// read with the key (without it, frame headers and MACs are checked).
 TEST_F(PackageTest, AnyFlippedBitIsDetected) {
   const Bytes package = PackBytes();
   ASSERT_TRUE(Verify(package).has_value());
@@ -333,9 +343,16 @@ TEST_F(PackageTest, AnyFlippedBitIsDetected) {
   rc::check("a flipped bit fails verification", [&] {
     const std::size_t bit =
         *rc::gen::inRange<std::size_t>(0, package.size() * 8);
-    const bool decrypt = *rc::gen::arbitrary<bool>();
-    Bytes bad = package;
     const std::size_t byte = bit / 8;
+    bool in_body = false;
+    std::size_t frame_at = kHeaderSize;
+    for (const Bytes& frame : parts.frames) {
+      in_body |= byte >= frame_at + kFrameHeaderSize &&
+                 byte < frame_at + frame.size() - 16;
+      frame_at += frame.size();
+    }
+    const bool decrypt = in_body || *rc::gen::arbitrary<bool>();
+    Bytes bad = package;
     bad[byte] ^= static_cast<std::uint8_t>(1u << (bit % 8));
     auto r = Verify(bad, decrypt);
     RC_ASSERT(!r.has_value());
