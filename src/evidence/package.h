@@ -6,8 +6,8 @@
 // key that is sealed to the receiving authority's X25519 key; a manifest
 // (canonical JSON) names the order and every item with its size, media type,
 // data category, SHA-256 of the plaintext, time produced and producer, and
-// commits to the header and to a table of the SHA-256 of every encrypted
-// chunk; the provider signs the manifest with Ed25519. After the package is
+// commits to the header and to a table that pins every chunk's position and
+// Poly1305 MAC; the provider signs the manifest with Ed25519. After the package is
 // logged, AttachLogProof appends its leaf index, inclusion proof and the
 // signed checkpoint without rewriting the content.
 //
@@ -16,10 +16,12 @@
 // Memory is bounded by a few chunk buffers, whatever the package's size (plus
 // 32 bytes a chunk for the chunk table while packing).
 //
-// Threads: Pack hashes the plaintext on the calling thread and encrypts and
-// writes on a second thread, the chunk hashes shared between the two;
-// VerifyPackage with a recipient key decrypts, hashes and writes items on a
-// second thread. Each call is independent; the functions are thread-safe.
+// Threads: Pack reads and hashes the plaintext on the calling thread,
+// encrypts on a second and writes (around the page cache) on a third;
+// VerifyPackage with a recipient key decrypts on a second thread while the
+// calling thread reads, checks, hashes and writes. Without the key, verify
+// reads only the frames' headers and MACs. Each call is independent; the
+// functions are thread-safe.
 //
 // Failures name exactly what failed. Status codes:
 //   kInvalidArgument     bad options (an item that is not a regular file, an
@@ -88,8 +90,8 @@ struct VerifyOptions {
   // report says so).
   const KeyFile* trust = nullptr;
   // The recipient's `encrypt` key with its secret key: decrypt every chunk and
-  // check every item's SHA-256. Without it only the encrypted chunks are
-  // checked (against the signed chunk table).
+  // check every item's SHA-256. Without it every chunk's position, header and
+  // MAC are checked against the signed chunk table, not its ciphertext.
   const KeyEntry* recipient = nullptr;
   // With `recipient`: write the items into this existing directory (none may
   // exist there yet). Empty: decrypt and check without writing.
