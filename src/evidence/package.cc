@@ -23,8 +23,10 @@ namespace {
 using crypto::SecretStreamTag;
 using Bytes = std::vector<std::uint8_t>;
 
-// Buffers in flight between the two threads of a pipeline.
-constexpr std::size_t kSlots = 8;
+// Chunk buffers in flight between the threads of a pipeline: enough that a
+// thread descheduled for a few milliseconds on a busy machine does not stall
+// the others.
+constexpr std::size_t kSlots = 16;
 
 crypto::SecretStreamTag TagOf(bool last_chunk_of_item, bool last_item) {
   if (!last_chunk_of_item) return SecretStreamTag::kMessage;
@@ -156,14 +158,14 @@ Result<PackSummary> Pack(const PackOptions& options) {
   manifest.signer_public_key = options.signer->public_key;
   manifest.chunk_size =
       options.chunk_size == 0 ? kDefaultChunkSize : options.chunk_size;
-  std::vector<InputFile> inputs;
+  // Sizes first (the plan of chunks needs them); each file is opened when
+  // its turn comes, so that many items do not hold many descriptors.
   std::vector<std::uint64_t> sizes;
   for (const PackItem& item : options.items) {
     EVIDEX_ASSIGN_OR_RETURN(InputFile input, InputFile::Open(item.path));
     sizes.push_back(input.size());
     manifest.items.push_back(item.meta);
     manifest.items.back().size = input.size();
-    inputs.push_back(std::move(input));
   }
   // Every rule but the hashes holds before a byte is written.
   EVIDEX_RETURN_IF_ERROR(ValidateManifest(manifest));
@@ -226,19 +228,33 @@ Result<PackSummary> Pack(const PackOptions& options) {
   Status status;
   ChunkPlan plan(sizes, manifest.chunk_size);
   crypto::Sha256Hasher hasher;
+  std::optional<InputFile> input;
   while (!plan.done() && !encryptor.failed() && !writer.failed()) {
     const ChunkPosition& p = plan.current();
     std::optional<PackSlot*> slot = free_slots.Pop();
     if (!slot.has_value()) break;
     (*slot)->position = p;
-    InputFile& input = inputs[p.item];
+    if (p.chunk == 0) {
+      auto opened = InputFile::Open(options.items[p.item].path);
+      if (!opened.has_value()) {
+        status = opened.error();
+        break;
+      }
+      if (opened->size() != sizes[p.item]) {
+        status = DataLossError("item `" + manifest.items[p.item].name + "`: `" +
+                               options.items[p.item].path +
+                               "` changed size while being packed");
+        break;
+      }
+      input.emplace(std::move(*opened));
+    }
     const auto plaintext = std::span((*slot)->plaintext).first(p.length);
-    status = input.ReadExactly(plaintext);
+    status = input->ReadExactly(plaintext);
     if (!status.ok()) break;
     hasher.Update(plaintext);
     if (p.chunk + 1 == p.item_chunks) {
       manifest.items[p.item].sha256 = hasher.Finish();
-      auto at_end = input.AtEnd();
+      auto at_end = input->AtEnd();
       if (!at_end.has_value()) {
         status = at_end.error();
       } else if (!*at_end) {
