@@ -28,12 +28,14 @@ fi
 "$evidex" keygen authority.example --secret a.key --public a.pub >/dev/null
 head -c $((size_mib << 20)) /dev/urandom >data.bin
 
-# measure NAME COMMAND...: runs COMMAND under GNU time; prints "NAME seconds max_rss_kib".
+# measure NAME COMMAND...: runs COMMAND under GNU time; prints
+# "NAME elapsed_seconds max_rss_kib cpu_seconds" (cpu: user + system, all threads).
 measure() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null
-  echo "$name $(cat time.txt)"
+  /usr/bin/time -f "%e %M %U %S" -o time.txt "$@" >/dev/null
+  read -r elapsed rss user sys <time.txt
+  echo "$name $elapsed $rss $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
 
 # Warm the page cache so that every command reads from memory, as the others will.
@@ -57,21 +59,25 @@ import statistics, sys
 size_mib = int(sys.argv[1])
 rows = {}
 for line in open("results.txt"):
-    name, seconds, rss = line.split()
-    rows.setdefault(name, []).append((float(seconds), int(rss)))
-def med(name):
-    return statistics.median(s for s, _ in rows[name])
-# The baseline of each run is the mean of the openssl runs before and after it.
-base = statistics.median(
-    (a[0] + b[0]) / 2 for a, b in zip(rows["openssl"], rows["openssl_after"]))
-print(f"\n{size_mib} MiB, median of {len(rows['pack'])} runs")
-print(f"{'command':<24}{'seconds':>9}{'ratio':>8}{'peak RSS MiB':>14}")
-print(f"{'openssl dgst -sha256':<24}{base:>9.2f}{1:>8.2f}"
-      f"{max(r for _, r in rows['openssl']) / 1024:>14.1f}")
+    name, seconds, rss, cpu = line.split()
+    rows.setdefault(name, []).append((float(seconds), int(rss), float(cpu)))
+# The baseline of each run is the mean of the openssl runs just before and after it.
+base = [(a[0] + b[0]) / 2 for a, b in zip(rows["openssl"], rows["openssl_after"])]
+base_cpu = [(a[2] + b[2]) / 2 for a, b in zip(rows["openssl"], rows["openssl_after"])]
 labels = {"pack": "evidex pack", "verify": "evidex verify --key",
           "verify_keyless": "evidex verify"}
+print(f"\n{size_mib} MiB, medians of {len(base)} runs; ratio = elapsed / openssl's elapsed in the "
+      "same run")
+print(f"{'command':<22}{'elapsed s':>10}{'ratio':>7}{'cpu s':>7}{'cpu ratio':>10}{'peak RSS MiB':>13}")
+print(f"{'openssl dgst -sha256':<22}{statistics.median(base):>10.2f}{1:>7.2f}"
+      f"{statistics.median(base_cpu):>7.2f}{1:>10.2f}"
+      f"{max(r for _, r, _ in rows['openssl']) / 1024:>13.1f}")
 for name in ("pack", "verify", "verify_keyless"):
-    m = med(name)
-    rss = max(r for _, r in rows[name]) / 1024
-    print(f"{labels[name]:<24}{m:>9.2f}{m / base:>8.2f}{rss:>14.1f}")
+    runs = rows[name]
+    elapsed = statistics.median(s for s, _, _ in runs)
+    ratio = statistics.median(s / b for (s, _, _), b in zip(runs, base))
+    cpu = statistics.median(c for _, _, c in runs)
+    cpu_ratio = statistics.median(c / b for (_, _, c), b in zip(runs, base_cpu))
+    rss = max(r for _, r, _ in runs) / 1024
+    print(f"{labels[name]:<22}{elapsed:>10.2f}{ratio:>7.2f}{cpu:>7.2f}{cpu_ratio:>10.2f}{rss:>13.1f}")
 PY
