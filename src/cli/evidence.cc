@@ -206,6 +206,7 @@ void PrintReport(const evidence::VerifyReport& r, bool trusted_log_checked,
       << (r.signer_trusted ? "trusted"
                            : "NOT checked against a trust file (no --trust)")
       << "\n";
+  out << "sealed to: x25519 " << crypto::Base64Encode(r.recipient) << "\n";
   out << "chunks: " << r.chunk_count
       << " encrypted chunks match the signed chunk table\n";
   for (std::size_t i = 0; i < m.items.size(); ++i) {

@@ -549,6 +549,13 @@ Result<VerifyReport> VerifyPackage(const PackageSource& source,
         "(header altered: chunk size, recipient, sealed key or stream "
         "header)"));
   }
+  if (t.header.chunk_size != m.chunk_size) {
+    return Err(DataLossError("header: chunk size " +
+                             std::to_string(t.header.chunk_size) +
+                             " differs from the manifest's `chunk_size` " +
+                             std::to_string(m.chunk_size)));
+  }
+  report.recipient = t.header.recipient;
   std::vector<std::uint64_t> sizes;
   std::uint64_t chunk_count = 0;
   for (const ManifestItem& item : m.items) {

@@ -7,8 +7,8 @@
 // (canonical JSON) names the order and every item with its size, media type,
 // data category, SHA-256 of the plaintext, time produced and producer, and
 // commits to the header and to a table that pins every chunk's position and
-// Poly1305 MAC; the provider signs the manifest with Ed25519. After the package is
-// logged, AttachLogProof appends its leaf index, inclusion proof and the
+// Poly1305 MAC; the provider signs the manifest with Ed25519. After the package
+// is logged, AttachLogProof appends its leaf index, inclusion proof and the
 // signed checkpoint without rewriting the content.
 //
 // Everything streams: Pack reads each item once and writes the package front
@@ -113,6 +113,8 @@ struct VerifyReport {
   // records (docs/formats/evx.md, "Log proof").
   crypto::Sha256Digest package_sha256{};
   bool signer_trusted = false;
+  // The X25519 key the package is sealed to (from the signed header).
+  std::array<std::uint8_t, 32> recipient{};
   std::uint64_t chunk_count = 0;
   bool decrypted = false;
   std::optional<LogReport> log;

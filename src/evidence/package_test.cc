@@ -173,6 +173,7 @@ TEST_F(PackageTest, RoundTripRecoversEveryItem) {
   EXPECT_TRUE(report->decrypted);
   EXPECT_EQ(report->chunk_count, 7u);
   EXPECT_EQ(report->package_sha256, summary->package_sha256);
+  EXPECT_EQ(report->recipient, recipient_.public_key);
   EXPECT_FALSE(report->log.has_value());
   ASSERT_EQ(report->manifest.items.size(), 4u);
   for (std::size_t i = 0; i < items_.size(); ++i) {
@@ -287,6 +288,28 @@ TEST_F(PackageTest, AlteredChunkIsNamed) {
   EXPECT_EQ(r.error().message(),
             "item `exact.bin` (2), chunk 0 of 1: does not decrypt "
             "(secretstream authentication failed)");
+}
+
+// A signer can sign a manifest that contradicts its header; the reader says
+// so rather than trust either.
+TEST_F(PackageTest, ChunkSizeMustMatchTheHeader) {
+  Parts parts = Split(PackBytes());
+  const std::size_t table_size = parts.footer.chunk_count * 32;
+  const std::string manifest_bytes(
+      parts.trailer.begin() + table_size,
+      parts.trailer.begin() + table_size + parts.footer.manifest_length);
+  Manifest manifest = *ParseManifest(manifest_bytes);
+  manifest.chunk_size = 512;
+  const std::string resigned = *SerializeManifest(manifest);
+  auto pair = *crypto::Ed25519KeyPairFromSeed(signer_.secret_key->bytes());
+  const auto signature = crypto::Sign(pair.secret_key, SignedBytes(resigned));
+  parts.trailer.resize(table_size);
+  parts.trailer.insert(parts.trailer.end(), resigned.begin(), resigned.end());
+  parts.trailer.insert(parts.trailer.end(), signature.begin(), signature.end());
+  parts.footer.manifest_length = resigned.size();
+  ExpectFailure(Join(parts), StatusCode::kDataLoss,
+                "header: chunk size 256 differs from the manifest's "
+                "`chunk_size` 512");
 }
 
 TEST_F(PackageTest, FailedUnpackLeavesNothing) {
