@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/client.h"
+#include "cli/evidence.h"
 #include "cli/ledger.h"
 #include "cli/merkle.h"
 #include "cli/route.h"
@@ -208,6 +209,10 @@ int main(int argc, char** argv) {
     action_commands.emplace_back(cmd, fixed);
   }
 
+  evidex::cli::EvidenceOptions evidence;
+  const auto evidence_commands =
+      evidex::cli::AddEvidenceCommands(app, evidence);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -237,6 +242,12 @@ int main(int argc, char** argv) {
   evidex::SystemClock clock;
   if (route_cmd->parsed()) {
     return evidex::cli::RunRoute(route, std::cin, std::cout, std::cerr, clock);
+  }
+  for (const auto& [command, id] : evidence_commands) {
+    if (command->parsed()) {
+      evidence.command = id;
+      return evidex::cli::RunEvidence(evidence, std::cout, std::cerr, clock);
+    }
   }
   for (const auto& [command, id] : merkle_commands) {
     if (command->parsed()) {
