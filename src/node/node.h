@@ -38,6 +38,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "law/law.h"
+#include "node/access_recorder.h"
 #include "node/auth.h"
 #include "node/master_key.h"
 #include "store/store.h"
@@ -83,6 +84,10 @@ class Node {
   Result<Reading> ReadAs(const api::Request& req, Instant now,
                          std::string_view scope);
 
+  // `response`, sent once `access` is durable (AccessRecorder).
+  api::Response AfterRecording(api::Response response,
+                               store::AccessRecord access);
+
   api::Response Health(const api::Request& req);
   api::Response MetricsPage(const api::Request& req);
   api::Response Me(const api::Request& req);
@@ -115,6 +120,7 @@ class Node {
   api::Metrics& metrics_;
   const MasterKey master_key_;
   NodeOptions options_;
+  AccessRecorder access_;
 };
 
 }  // namespace evidex::node
