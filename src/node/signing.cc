@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/canonical_json.h"
 #include "core/json.h"
 #include "node/keys.h"
 #include "node/master_key.h"
@@ -197,10 +198,12 @@ bool ApprovalOf(const store::CaseEvent& e, const std::string& org_id,
   return a != nullptr && a->is_string() && a->get_string() == action;
 }
 
-// The order envelope the latest signed event of the case holds, if its
-// document is `document`.
+// The signatures of the latest signed event of the case whose document is
+// `document`. Documents are compared as canonical JSON: one read back from an
+// event may hold 5 where the case's content holds 5.0, and both sign the same.
 Result<std::vector<sign::Signature>> EarlierOrderSignatures(
     const std::vector<store::CaseEvent>& events, const bj::object& document) {
+  EVIDEX_ASSIGN_OR_RETURN(std::string canonical, CanonicalJson(document));
   for (auto e = events.rbegin(); e != events.rend(); ++e) {
     auto payload =
         ParseJson(e->payload_json,
@@ -215,7 +218,8 @@ Result<std::vector<sign::Signature>> EarlierOrderSignatures(
                                std::to_string(e->seq) +
                                " holds a malformed signed document"));
     }
-    if (parsed->document != document) continue;
+    auto earlier = CanonicalJson(parsed->document);
+    if (!earlier || *earlier != canonical) continue;
     return std::move(parsed->signatures);
   }
   return std::vector<sign::Signature>();
