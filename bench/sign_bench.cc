@@ -124,7 +124,8 @@ void BM_ParseAndVerify(benchmark::State& state) {
         return it->second;
       },
       .competence = {},
-      .required_roles = {"issuer", "validator"}};
+      .required_roles = {"issuer", "validator"},
+      .not_after = std::nullopt};
   for (auto _ : state) {
     auto parsed = ParseSignedDocument(wire);
     auto verified = Verify(*parsed, policy);

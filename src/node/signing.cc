@@ -115,7 +115,8 @@ std::optional<std::string> CompetenceProblem(const store::Organisation& org,
 
 sign::VerifyPolicy PolicyFor(store::Transaction& txn,
                              const workflow::CaseFacts& facts,
-                             std::vector<std::string> required_roles) {
+                             std::vector<std::string> required_roles,
+                             Instant now) {
   return sign::VerifyPolicy{
       .find_key = [&txn](std::string_view key_id)
           -> std::optional<sign::PublicSigningKey> {
@@ -132,7 +133,8 @@ sign::VerifyPolicy PolicyFor(store::Transaction& txn,
             kind != nullptr && kind->is_string() ? kind->get_string() : "",
             meta.role, facts);
       },
-      .required_roles = std::move(required_roles)};
+      .required_roles = std::move(required_roles),
+      .not_after = now + kClockSkew};
 }
 
 void RecordRefusal(store::Store& store, Logger& log, Instant now,
@@ -286,7 +288,7 @@ Result<SignedAction> SignAction(store::Transaction& txn,
   EVIDEX_RETURN_IF_ERROR(sign::AddSignature(
       doc, {org.id, key.key_id, std::string(role), now}, key.pair.secret_key));
   // The receiving side's check, before anyone else sees the document.
-  auto verified = sign::Verify(doc, PolicyFor(txn, facts, required));
+  auto verified = sign::Verify(doc, PolicyFor(txn, facts, required, now));
   if (!verified) {
     out.refusal_reason = sign::ReasonCode(verified.error().reason);
     out.refusal_message = verified.error().message;
