@@ -334,6 +334,19 @@ def main():
                   f"every refused delivery is in the security log: {log}")
             check(("signing_refused", "signer_not_competent", "org_fr_instruction") in log,
                   f"the refused signing is in the security log: {log}")
+            # Nimbus's auditor reads the deliveries refused to it, newest first, a page at a time.
+            auditor = second_person(node, "org_ie_nimbus", ["auditor"])
+            path = "/api/v1/organisations/org_ie_nimbus/security-events"
+            status, first, _ = node.call("GET", f"{path}?limit=6", auditor)
+            status2, rest, _ = node.call("GET", f"{path}?limit=6&cursor={first['next_cursor']}",
+                                         auditor)
+            reasons = [e["reason"] for e in first["events"] + rest["events"]]
+            check(status == 200 and status2 == 200 and rest["next_cursor"] is None and
+                  reasons == [r for (k, r, o) in reversed(log)
+                              if k == "delivery_refused" and o == "org_ie_nimbus"],
+                  f"the receiver's security log over the API: {status} {status2} {reasons}")
+            check(node.call("GET", path, t["nimbus"])[0] == 403,
+                  "a responder does not read the security log")
         with open(os.path.join(node.data, "node.log")) as f:
             lines = [json.loads(line) for line in f if "signed document refused" in line]
         check(len(lines) == 11 and all("reason" in line for line in lines),
