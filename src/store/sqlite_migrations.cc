@@ -270,7 +270,7 @@ END;
 
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
-    {2, "organisation keys, security log, four eyes", kSchemaV2},
+    {2, "organisation keys and security log", kSchemaV2},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;
