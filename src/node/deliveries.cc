@@ -52,7 +52,7 @@ api::Response Node::Deliver(const api::Request& req) {
         required.push_back("validator");
       }
       auto verified =
-          sign::Verify(*doc, PolicyFor(*reading->txn, *facts, required));
+          sign::Verify(*doc, PolicyFor(*reading->txn, *facts, required, now));
       if (!verified) {
         refuse(verified.error().reason, verified.error().message,
                StatusCode::kPermissionDenied);

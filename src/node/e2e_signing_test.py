@@ -15,8 +15,11 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import sqlite3
+import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from e2e_common import Node, check, epoc, finish, ie_query, parse_time, step
@@ -276,7 +279,31 @@ def admin_of_parquet(node):
     return session["token"]
 
 
+def admin_init(evidex):
+    """`evidex admin init` gives the new organisation its keys, sealed, with four eyes on."""
+    data = tempfile.mkdtemp(prefix="evidex-e2e-signing-init-")
+    try:
+        run = subprocess.run([evidex, "admin", "init", "--data", data, "--organisation",
+                              "Parquet de Lyon", "--kind", "issuing_authority", "--state", "FR",
+                              "--name", "Admin", "--email", "admin@lyon.example"],
+                             capture_output=True, text=True, timeout=60)
+        check(run.returncode == 0, f"admin init: {run.returncode} {run.stderr}")
+        conn = sqlite3.connect(os.path.join(data, "evidex.db"))
+        rows = conn.execute("SELECT k.kind, length(k.public_key), length(k.sealed_secret), "
+                            "k.valid_until IS NULL AND k.revoked_at IS NULL, "
+                            "o.four_eyes_emergency FROM organisation_keys k JOIN organisations o "
+                            "ON o.id = k.organisation_id ORDER BY k.kind").fetchall()
+        conn.close()
+        check(rows == [("encryption", 32, 73, 1, 1), ("signing", 32, 73, 1, 1)],
+              f"one current key of each kind, sealed (73 bytes), four eyes on: {rows}")
+        with open(os.path.join(data, "master.key"), "rb") as f:
+            check(len(f.read()) == 32, "the master key beside the database")
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
 def main():
+    admin_init(sys.argv[1])
     node = Node(sys.argv[1], "evidex-e2e-signing-").start()
     try:
         people = node.people()
@@ -307,6 +334,19 @@ def main():
                   f"every refused delivery is in the security log: {log}")
             check(("signing_refused", "signer_not_competent", "org_fr_instruction") in log,
                   f"the refused signing is in the security log: {log}")
+            # Nimbus's auditor reads the deliveries refused to it, newest first, a page at a time.
+            auditor = second_person(node, "org_ie_nimbus", ["auditor"])
+            path = "/api/v1/organisations/org_ie_nimbus/security-events"
+            status, first, _ = node.call("GET", f"{path}?limit=6", auditor)
+            status2, rest, _ = node.call("GET", f"{path}?limit=6&cursor={first['next_cursor']}",
+                                         auditor)
+            reasons = [e["reason"] for e in first["events"] + rest["events"]]
+            check(status == 200 and status2 == 200 and rest["next_cursor"] is None and
+                  reasons == [r for (k, r, o) in reversed(log)
+                              if k == "delivery_refused" and o == "org_ie_nimbus"],
+                  f"the receiver's security log over the API: {status} {status2} {reasons}")
+            check(node.call("GET", path, t["nimbus"])[0] == 403,
+                  "a responder does not read the security log")
         with open(os.path.join(node.data, "node.log")) as f:
             lines = [json.loads(line) for line in f if "signed document refused" in line]
         check(len(lines) == 11 and all("reason" in line for line in lines),

@@ -98,7 +98,8 @@ TEST_F(KeysTest, TheCurrentSigningKeySignsWhatItsPublicHalfVerifies) {
       .find_key =
           [&](std::string_view id) { return FindPublicSigningKey(*txn, id); },
       .competence = {},
-      .required_roles = {"issuer"}};
+      .required_roles = {"issuer"},
+      .not_after = std::nullopt};
   EXPECT_TRUE(sign::Verify(doc, policy).has_value());
   // The encryption key is no signing key.
   auto enc = CurrentKey(*txn, "org_a", kEncryptionKey, now_).value();

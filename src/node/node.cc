@@ -116,6 +116,8 @@ void Node::RegisterRoutes(api::Router& router) {
   router.Add("POST", "/api/v1/organisations/{id}/keys/{key_id}/revoke",
              bind(&Node::RevokeOrganisationKey));
   router.Add("POST", "/api/v1/deliveries", bind(&Node::Deliver));
+  router.Add("GET", "/api/v1/organisations/{id}/security-events",
+             bind(&Node::SecurityEvents), kInline);
   router.Add("GET", "/api/v1/organisations/{id}/settings",
              bind(&Node::GetSettings));
   router.Add("PUT", "/api/v1/organisations/{id}/settings",

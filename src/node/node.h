@@ -18,7 +18,8 @@
 // validating, responding, objecting) are signed with its key, only when it is
 // competent for them, and verified as their receivers will before anything of
 // them is stored; refusals go to the security log. A signed order delivered
-// from outside (deliveries.cc) passes the same checks. Four eyes
+// from outside (deliveries.cc) passes the same checks; an organisation's
+// administrators and auditors read its refusals (security_log.cc). Four eyes
 // (four_eyes.cc): an emergency order is signed only after a second person of
 // the issuing organisation approved it, unless its administrators turned the
 // setting off.
@@ -112,6 +113,7 @@ class Node {
   api::Response GetSettings(const api::Request& req);
   api::Response PutSettings(const api::Request& req);
   api::Response ApproveSigning(const api::Request& req);
+  api::Response SecurityEvents(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/canonical_json.h"
 #include "core/json.h"
 #include "node/keys.h"
 #include "node/master_key.h"
@@ -114,7 +115,8 @@ std::optional<std::string> CompetenceProblem(const store::Organisation& org,
 
 sign::VerifyPolicy PolicyFor(store::Transaction& txn,
                              const workflow::CaseFacts& facts,
-                             std::vector<std::string> required_roles) {
+                             std::vector<std::string> required_roles,
+                             Instant now) {
   return sign::VerifyPolicy{
       .find_key = [&txn](std::string_view key_id)
           -> std::optional<sign::PublicSigningKey> {
@@ -131,7 +133,8 @@ sign::VerifyPolicy PolicyFor(store::Transaction& txn,
             kind != nullptr && kind->is_string() ? kind->get_string() : "",
             meta.role, facts);
       },
-      .required_roles = std::move(required_roles)};
+      .required_roles = std::move(required_roles),
+      .not_after = now + kClockSkew};
 }
 
 void RecordRefusal(store::Store& store, Logger& log, Instant now,
@@ -197,10 +200,12 @@ bool ApprovalOf(const store::CaseEvent& e, const std::string& org_id,
   return a != nullptr && a->is_string() && a->get_string() == action;
 }
 
-// The order envelope the latest signed event of the case holds, if its
-// document is `document`.
+// The signatures of the latest signed event of the case whose document is
+// `document`. Documents are compared as canonical JSON: one read back from an
+// event may hold 5 where the case's content holds 5.0, and both sign the same.
 Result<std::vector<sign::Signature>> EarlierOrderSignatures(
     const std::vector<store::CaseEvent>& events, const bj::object& document) {
+  EVIDEX_ASSIGN_OR_RETURN(std::string canonical, CanonicalJson(document));
   for (auto e = events.rbegin(); e != events.rend(); ++e) {
     auto payload =
         ParseJson(e->payload_json,
@@ -215,7 +220,8 @@ Result<std::vector<sign::Signature>> EarlierOrderSignatures(
                                std::to_string(e->seq) +
                                " holds a malformed signed document"));
     }
-    if (parsed->document != document) continue;
+    auto earlier = CanonicalJson(parsed->document);
+    if (!earlier || *earlier != canonical) continue;
     return std::move(parsed->signatures);
   }
   return std::vector<sign::Signature>();
@@ -282,7 +288,7 @@ Result<SignedAction> SignAction(store::Transaction& txn,
   EVIDEX_RETURN_IF_ERROR(sign::AddSignature(
       doc, {org.id, key.key_id, std::string(role), now}, key.pair.secret_key));
   // The receiving side's check, before anyone else sees the document.
-  auto verified = sign::Verify(doc, PolicyFor(txn, facts, required));
+  auto verified = sign::Verify(doc, PolicyFor(txn, facts, required, now));
   if (!verified) {
     out.refusal_reason = sign::ReasonCode(verified.error().reason);
     out.refusal_message = verified.error().message;

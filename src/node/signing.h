@@ -25,6 +25,7 @@
 #define EVIDEX_NODE_SIGNING_H_
 
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,11 +56,16 @@ std::optional<std::string> CompetenceProblem(const store::Organisation& org,
                                              std::string_view role,
                                              const workflow::CaseFacts& facts);
 
+// How far a signature may be dated after the receiver's clock.
+inline constexpr std::chrono::minutes kClockSkew{5};
+
 // Verification against the keys of `txn` and the competence of the signers
-// under `facts`, requiring a signature of each of `required_roles`.
+// under `facts`, requiring a signature of each of `required_roles`, refusing
+// signatures dated after `now` + kClockSkew.
 sign::VerifyPolicy PolicyFor(store::Transaction& txn,
                              const workflow::CaseFacts& facts,
-                             std::vector<std::string> required_roles);
+                             std::vector<std::string> required_roles,
+                             Instant now);
 
 // The outcome of signing an action: the envelope's canonical JSON, or why
 // the receiving side refused it (a sign::ReasonCode and a message).

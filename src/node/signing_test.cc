@@ -170,6 +170,25 @@ TEST_F(SignActionTest, TheIssuerNeedsTheValidatorsSignatureFirst) {
             "prosecutor");
 }
 
+// The validator's signature is found again although the order holds 5.0, which
+// the signed (canonical) document read back from the event spells 5.
+TEST_F(SignActionTest, EarlierSignaturesAreFoundWhateverTheNumbersSpelling) {
+  c_.content_json = R"({"max_custodial_years":5.0,"share":0.25})";
+  auto validated = Sign("org_j", "validator", "validate", {}, now_);
+  ASSERT_TRUE(validated.has_value());
+  ASSERT_FALSE(validated->refused()) << validated->refusal_message;
+  EXPECT_NE(validated->envelope_json.find(R"("max_custodial_years":5,)"),
+            std::string::npos);
+  store::CaseEvent event{
+      "case_1",   1,
+      1,          "validated",
+      "person_j", "org_j",
+      now_,       R"({"signed_document":)" + validated->envelope_json + "}"};
+  auto issued = Sign("org_p", "issuer", "issue", {event}, now_);
+  ASSERT_TRUE(issued.has_value());
+  EXPECT_FALSE(issued->refused()) << issued->refusal_message;
+}
+
 TEST_F(SignActionTest, AnIncompetentSignerIsRefusedBeforeAnyKeyIsOpened) {
   auto r = Sign("org_n", "issuer", "issue", {}, now_);
   ASSERT_TRUE(r.has_value());

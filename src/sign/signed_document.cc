@@ -308,6 +308,8 @@ std::string_view ReasonCode(Reason reason) {
       return "signer_not_competent";
     case Reason::kMissingSignature:
       return "missing_required_signature";
+    case Reason::kSignedInFuture:
+      return "signed_in_future";
   }
   return "malformed";
 }
@@ -342,6 +344,13 @@ tl::expected<void, Rejection> Verify(const SignedDocument& doc,
     if (!verified.ok()) {
       return Reject(Reason::kWrongSignature,
                     which + ": the signature does not verify");
+    }
+    if (policy.not_after && sig.meta.signed_at > *policy.not_after) {
+      return Reject(Reason::kSignedInFuture,
+                    which + ": signed at " +
+                        FormatSignedAt(sig.meta.signed_at) +
+                        ", later than the receiver's clock allows (" +
+                        FormatSignedAt(*policy.not_after) + ")");
     }
     if (sig.meta.signed_at < key->valid_from) {
       return Reject(Reason::kKeyNotYetValid,

@@ -114,6 +114,8 @@ enum class Reason {
   kKeyNotYetValid,    // "key_not_yet_valid": signed_at before the key's start
   kNotCompetent,      // "signer_not_competent": the signer may not act so
   kMissingSignature,  // "missing_required_signature": e.g. no validator
+  kSignedInFuture,    // "signed_in_future": signed_at after the verifier's
+                      // clock allows
 };
 std::string_view ReasonCode(Reason reason);
 
@@ -145,6 +147,9 @@ struct VerifyPolicy {
       competence;
   // Roles that must each carry at least one valid signature.
   std::vector<std::string> required_roles;
+  // When set, a signature dated after it is refused: the verifier's clock plus
+  // the skew it allows between signer and receiver.
+  std::optional<Instant> not_after;
 };
 
 // OK when every signature verifies under the policy and every required role

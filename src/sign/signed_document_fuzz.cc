@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       .revoked_at = std::nullopt};
       },
       .competence = {},
-      .required_roles = {"issuer"}};
+      .required_roles = {"issuer"},
+      .not_after = std::nullopt};
   auto verified = sign::Verify(*parsed, policy);
   if (verified.has_value()) __builtin_trap();
   return 0;

@@ -67,7 +67,8 @@ struct Fixture {
           }
           return std::nullopt;
         },
-        .required_roles = std::move(required)};
+        .required_roles = std::move(required),
+        .not_after = std::nullopt};
   }
 };
 
@@ -199,6 +200,19 @@ TEST(SignedDocumentTest, EachFailureHasItsReason) {
                 f.Policy())),
             "key_expired");
   f.keys["key_fr_1"].valid_until.reset();
+  // Dated after the receiver's clock (plus its skew): refused; at it: fine.
+  VerifyPolicy clocked = f.Policy();
+  clocked.not_after = At("2026-11-29T09:35:00Z");
+  EXPECT_EQ(ReasonOf(Verify(
+                signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer",
+                                         "2026-11-29T09:35:00.001Z")),
+                clocked)),
+            "signed_in_future");
+  EXPECT_EQ(ReasonOf(Verify(
+                signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer",
+                                         "2026-11-29T09:35:00Z")),
+                clocked)),
+            "ok");
   f.incompetent_signers.push_back("org_fr_parquet");
   auto incompetent =
       Verify(signed_by(f.issuer, Meta("org_fr_parquet", "key_fr_1", "issuer")),

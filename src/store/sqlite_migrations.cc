@@ -218,7 +218,7 @@ CREATE TABLE attachments (
 // the node's master key (at most 256 bytes: version, nonce, ciphertext, tag).
 // Keys are listed per organisation by (organisation_id, valid_from, id). The
 // security log is append-only (triggers refuse UPDATE and DELETE), numbered by
-// seq, and read newest first.
+// seq, and read per organisation newest first, by (organisation_id, seq).
 constexpr std::string_view kSchemaV2 = R"sql(
 ALTER TABLE organisations ADD COLUMN four_eyes_emergency INTEGER NOT NULL DEFAULT 1
   CONSTRAINT organisations_four_eyes_emergency_boolean
@@ -256,6 +256,8 @@ CREATE TABLE security_events (
     CONSTRAINT security_events_detail_json
       CHECK (length(detail_json) <= 65536 AND json_valid(detail_json))
 ) STRICT;
+CREATE INDEX security_events_by_organisation
+  ON security_events (organisation_id, seq);
 CREATE TRIGGER security_events_no_update BEFORE UPDATE ON security_events
 BEGIN
   SELECT RAISE(ABORT, 'the security log is append-only');
@@ -305,7 +307,7 @@ END;
 
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
-    {2, "organisation keys, security log, four eyes", kSchemaV2},
+    {2, "organisation keys and security log", kSchemaV2},
     {3, "ledger leaves and case salts", kSchemaV3},
 };
 

@@ -220,7 +220,8 @@ constexpr std::string_view kInsertSecurityEvent =
     "detail_json) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq";
 constexpr std::string_view kListSecurityEvents =
     "SELECT seq, at, kind, reason, organisation_id, detail_json FROM "
-    "security_events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2";
+    "security_events WHERE organisation_id = ?1 AND seq < ?2 "
+    "ORDER BY seq DESC LIMIT ?3";
 
 constexpr std::string_view kGroupSavepoint = "SAVEPOINT group_job";
 constexpr std::string_view kGroupRollback = "ROLLBACK TO group_job";
@@ -1240,17 +1241,18 @@ class SqliteTransaction final : public Transaction {
         });
   }
 
-  Result<std::vector<SecurityEvent>> ListSecurityEvents(std::int64_t before_seq,
-                                                        int limit) override {
-    return WithContext(
-        "list security events", "",
-        [&]() -> Result<std::vector<SecurityEvent>> {
-          EVIDEX_RETURN_IF_ERROR(CheckOpen());
-          EVIDEX_ASSIGN_OR_RETURN(Statement st,
-                                  Prepare(*db_, kListSecurityEvents));
-          EVIDEX_RETURN_IF_ERROR(st.BindAll(before_seq, std::int64_t{limit}));
-          return ReadAll(st, ReadSecurityEvent);
-        });
+  Result<std::vector<SecurityEvent>> ListSecurityEvents(
+      const std::string& organisation_id, std::int64_t before_seq,
+      int limit) override {
+    return WithContext("list security events", "",
+                       [&]() -> Result<std::vector<SecurityEvent>> {
+                         EVIDEX_RETURN_IF_ERROR(CheckOpen());
+                         EVIDEX_ASSIGN_OR_RETURN(
+                             Statement st, Prepare(*db_, kListSecurityEvents));
+                         EVIDEX_RETURN_IF_ERROR(st.BindAll(
+                             organisation_id, before_seq, std::int64_t{limit}));
+                         return ReadAll(st, ReadSecurityEvent);
+                       });
   }
 
   Result<std::vector<CaseEvent>> ListEventsAfter(std::int64_t after_global_seq,

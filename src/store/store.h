@@ -301,10 +301,11 @@ class Transaction {
   // Appends to the security log; returns the stored event (with seq).
   virtual Result<SecurityEvent> AppendSecurityEvent(
       const SecurityEvent& event) = 0;
-  // The newest `limit` events with seq < before_seq, newest first (pass the
-  // last seq of a page to read the next one).
+  // The organisation's newest `limit` events with seq < before_seq, newest
+  // first (pass the last seq of a page to read the next one).
   virtual Result<std::vector<SecurityEvent>> ListSecurityEvents(
-      std::int64_t before_seq, int limit) = 0;
+      const std::string& organisation_id, std::int64_t before_seq,
+      int limit) = 0;
 
   // The node's ledger: every event becomes one leaf, in global_seq order.
   // Events with global_seq > after_global_seq, in global_seq order, at most

@@ -1514,7 +1514,7 @@ TEST_P(StoreConformanceTest, OrganisationKeyErrors) {
   EVIDEX_EXPECT_CODE(tx->GetOrganisationKey("k-3"), StatusCode::kNotFound);
 }
 
-TEST_P(StoreConformanceTest, SecurityLogIsNumberedAndReadNewestFirst) {
+TEST_P(StoreConformanceTest, SecurityLogIsReadPerOrganisationNewestFirst) {
   {
     EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
     for (int i = 0; i < 3; ++i) {
@@ -1540,19 +1540,22 @@ TEST_P(StoreConformanceTest, SecurityLogIsNumberedAndReadNewestFirst) {
     EVIDEX_ASSERT_OK(tx->Commit());
   }
   EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  constexpr std::int64_t kNewest = std::numeric_limits<std::int64_t>::max();
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto events,
+                              rx->ListSecurityEvents("org-a", kNewest, 1));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "key_revoked");
+  EXPECT_EQ(events[0].detail_json, R"({"n":1})");
+  EXPECT_EQ(Ms(events[0].at), Ms(At(1)));
   EVIDEX_ASSERT_OK_AND_ASSIGN(
-      auto events,
-      rx->ListSecurityEvents(std::numeric_limits<std::int64_t>::max(), 2));
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_GT(events[0].seq, events[1].seq);
-  EXPECT_EQ(events[0].detail_json, R"({"n":2})");
-  EXPECT_EQ(events[0].organisation_id, "");
-  EXPECT_EQ(events[1].reason, "key_revoked");
-  EXPECT_EQ(Ms(events[1].at), Ms(At(1)));
-  EVIDEX_ASSERT_OK_AND_ASSIGN(auto next,
-                              rx->ListSecurityEvents(events[1].seq, 2));
+      auto next, rx->ListSecurityEvents("org-a", events[0].seq, 5));
   ASSERT_EQ(next.size(), 1u);
   EXPECT_EQ(next[0].detail_json, R"({"n":0})");
+  EXPECT_LT(next[0].seq, events[0].seq);
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto unattributed,
+                              rx->ListSecurityEvents("", kNewest, 5));
+  ASSERT_EQ(unattributed.size(), 1u);
+  EXPECT_EQ(unattributed[0].detail_json, R"({"n":2})");
 }
 
 // --- the ledger's bookkeeping

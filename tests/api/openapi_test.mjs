@@ -807,6 +807,14 @@ async function deliveries(t) {
   await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: "yes" }, valid: false, expect: 400 });
   await call("GET", settings, { token: t.judge, expect: 404 });
   await call("PUT", "/api/v1/organisations/org_fr_instruction/settings", { token: t.judge, body: { four_eyes_emergency: false }, valid: true, expect: 403 });
+
+  // The refused deliveries above are in the receiving organisation's security log; the CNIL's is
+  // read by its auditor.
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { token: t.auditor, expect: 200 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events?limit=0", { token: t.auditor, expect: 400 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { token: t.judge, expect: 404 });
+  await call("GET", "/api/v1/organisations/org_fr_instruction/security-events", { token: t.judge, expect: 403 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { expect: 401 });
 }
 
 async function main() {
