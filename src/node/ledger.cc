@@ -236,10 +236,15 @@ void NodeLedger::RegisterRoutes(api::Router& router) {
   auto bind = [this](api::Response (NodeLedger::*fn)(const api::Request&)) {
     return [this, fn](const api::Request& req) { return (this->*fn)(req); };
   };
-  router.Add("GET", "/api/v1/ledger/checkpoint", bind(&NodeLedger::Checkpoint));
-  router.Add("GET", "/api/v1/ledger/inclusion", bind(&NodeLedger::Inclusion));
+  // Short reads (a store snapshot to authenticate, mapped hashes): they run on
+  // the network threads.
+  constexpr auto kInline = api::Threading::kInline;
+  router.Add("GET", "/api/v1/ledger/checkpoint", bind(&NodeLedger::Checkpoint),
+             kInline);
+  router.Add("GET", "/api/v1/ledger/inclusion", bind(&NodeLedger::Inclusion),
+             kInline);
   router.Add("GET", "/api/v1/ledger/consistency",
-             bind(&NodeLedger::Consistency));
+             bind(&NodeLedger::Consistency), kInline);
 }
 
 Status NodeLedger::Authorize(const api::Request& req) {
