@@ -1,5 +1,6 @@
 #include "node/ledger.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <map>
@@ -186,9 +187,10 @@ Result<std::int64_t> NodeLedger::CatchUp() {
       leaves.push_back(std::move(leaf));
     }
     // Leaves a crash left in the log unrecorded must be these events'.
-    const auto already = static_cast<std::size_t>(
-        std::min<std::int64_t>(sequenced - recorded - logged,
-                               static_cast<std::int64_t>(events.size())));
+    const std::int64_t unrecorded =
+        std::max<std::int64_t>(0, sequenced - recorded - logged);
+    const auto already = static_cast<std::size_t>(std::min<std::int64_t>(
+        unrecorded, static_cast<std::int64_t>(events.size())));
     for (std::size_t k = 0; k < already; ++k) {
       const auto index = static_cast<std::uint64_t>(recorded + logged) + k;
       EVIDEX_ASSIGN_OR_RETURN(ledger::Hash stored,
