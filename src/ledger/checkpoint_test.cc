@@ -105,6 +105,38 @@ TEST_F(CheckpointTest, GoChecksumDatabaseSignedTreeHeads) {
   }
 }
 
+// tessera's test log key (transparency-dev/tessera: "PRIVATE+KEY+example.com/
+// log/testdata+33d7b496+AeymY/..." and its vkey) and a checkpoint it signed,
+// copied from a public test that pins it: it opens, and our signer makes the
+// same signature byte for byte (Ed25519 is deterministic).
+TEST_F(CheckpointTest, TesseraTestLogCheckpoint) {
+  const auto key = NoteVerifier::Parse(
+      "example.com/log/testdata+33d7b496+"
+      "AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx");
+  ASSERT_TRUE(key.has_value()) << key.error().ToString();
+  const std::string note =
+      "example.com/log/testdata\n100270\n"
+      "GRV1O0dCqmjjPvYi7CtOT79zb/fPwLNsMFWsynwU8Ac=\n\n"
+      "\xE2\x80\x94 example.com/log/testdata "
+      "M9e0lkcvy5bAe7rrC8tCyAP+my+CLzswA91zOpBNWVU7qCojkUOHnfdQzDImoYeYH8G8PJSw"
+      "Oqsx0RkSa261OmKVwwM=\n";
+  auto c = OpenCheckpoint(note, *key);
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->origin, "example.com/log/testdata");
+  EXPECT_EQ(c->size, 100270u);
+  const auto skey =
+      crypto::Base64Decode("AeymY/SZAX0jZcJ8enZ5FY1Dz+wTML2yWSkK+9DSF3eg")
+          .value();
+  ASSERT_EQ(skey.front(), kNoteEd25519Type);
+  const NoteSigner signer =
+      NoteSigner::Create(
+          "example.com/log/testdata",
+          crypto::Ed25519KeyPairFromSeed(std::span(skey).subspan(1)).value())
+          .value();
+  EXPECT_EQ(signer.verifier().VerifierKey(), key->VerifierKey());
+  EXPECT_EQ(SignCheckpoint(*c, signer).value(), note);
+}
+
 TEST_F(CheckpointTest, ExtensionsAndEmptyTree) {
   Checkpoint c{kOrigin, 0, EmptyRoot(), {"ext one", "two"}};
   const std::string text = FormatCheckpointText(c).value();
