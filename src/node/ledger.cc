@@ -243,6 +243,7 @@ void NodeLedger::RegisterRoutes(api::Router& router) {
   constexpr auto kInline = api::Threading::kInline;
   router.Add("GET", "/api/v1/ledger/checkpoint", bind(&NodeLedger::Checkpoint),
              kInline);
+  router.Add("GET", "/api/v1/ledger/key", bind(&NodeLedger::Key), kInline);
   router.Add("GET", "/api/v1/ledger/inclusion", bind(&NodeLedger::Inclusion),
              kInline);
   router.Add("GET", "/api/v1/ledger/consistency",
@@ -268,6 +269,14 @@ api::Response NodeLedger::Checkpoint(const api::Request& req) {
   api::Response r;
   r.content_type = "text/plain; charset=utf-8";
   r.body = latest.note;
+  return r;
+}
+
+// GET /api/v1/ledger/key: the log's verifier key, to pin (public).
+api::Response NodeLedger::Key(const api::Request&) {
+  api::Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = log_->verifier().VerifierKey() + "\n";
   return r;
 }
 
