@@ -16,6 +16,16 @@
 //
 // Exit codes: 0 sound; 1 not sound, or a file cannot be read; 2 bad usage: DIR
 // holds no ledger, or --vkey is not a verifier key.
+//
+// `evidex ledger checkpoint --vkey KEY FILE|-`: checks a signed checkpoint
+// offline (e.g. what GET /api/v1/ledger/checkpoint answered) against the log's
+// pinned key, and prints what it commits to as one line of JSON:
+//   {"origin":O,"tree_size":N,"root":"<hex>"}
+// whose root is in the hex of `evidex merkle verify-inclusion` input, so that
+// an inclusion proof can be tied to the signed checkpoint. Exit 0 when the
+// log's key signed it; 1 when it does not verify (one line on standard error
+// says why); 2 for bad usage (--vkey not a verifier key, an unreadable file,
+// more than 64 KiB, or text that is not a checkpoint).
 #ifndef EVIDEX_CLI_LEDGER_H_
 #define EVIDEX_CLI_LEDGER_H_
 
@@ -31,6 +41,14 @@ struct LedgerFsckOptions {
 
 int RunLedgerFsck(const LedgerFsckOptions& options, std::ostream& out,
                   std::ostream& err);
+
+struct LedgerCheckpointOptions {
+  std::string path;  // "-" for standard input
+  std::string vkey;
+};
+
+int RunLedgerCheckpoint(const LedgerCheckpointOptions& options,
+                        std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace evidex::cli
 

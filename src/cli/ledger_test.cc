@@ -91,5 +91,38 @@ TEST_F(LedgerFsckTest, BadUsage) {
   EXPECT_EQ(RunLedgerFsck({(dir_ / "none").string(), ""}, out_, err_), 2);
 }
 
+TEST_F(LedgerFsckTest, CheckpointOffline) {
+  const std::string vkey = Signer().verifier().VerifierKey();
+  // The latest checkpoint, as the node serves it.
+  auto log = ledger::StoredLog::Open(dir_, Signer()).value();
+  const std::string note = log->Latest().note;
+  std::istringstream in(note);
+  EXPECT_EQ(RunLedgerCheckpoint({"-", vkey}, in, out_, err_), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            R"({"origin":"evidex.example/cli","tree_size":5,"root":")" +
+                crypto::HexEncode(root_) + "\"}\n");
+  // Another key; a changed checkpoint; bad usage.
+  std::istringstream again(note);
+  EXPECT_EQ(RunLedgerCheckpoint({"-", Signer(2).verifier().VerifierKey()},
+                                again, out_, err_),
+            1);
+  std::string forged = note;
+  forged[forged.find("\n5\n") + 1] = '6';
+  std::istringstream changed(forged);
+  out_.str("");
+  err_.str("");
+  EXPECT_EQ(RunLedgerCheckpoint({"-", vkey}, changed, out_, err_), 1);
+  EXPECT_EQ(err_.str(), "error: signature by `" +
+                            vkey.substr(0, vkey.rfind('+')) +
+                            "` does not verify\n");
+  std::istringstream garbage("not a checkpoint");
+  EXPECT_EQ(RunLedgerCheckpoint({"-", vkey}, garbage, out_, err_), 2);
+  std::istringstream unused;
+  EXPECT_EQ(
+      RunLedgerCheckpoint({(dir_ / "none").string(), vkey}, unused, out_, err_),
+      2);
+  EXPECT_EQ(RunLedgerCheckpoint({"-", "bad key"}, unused, out_, err_), 2);
+}
+
 }  // namespace
 }  // namespace evidex::cli

@@ -77,6 +77,19 @@ int main(int argc, char** argv) {
   fsck_cmd->add_option("--vkey", ledger_fsck.vkey,
                        "The log's verifier key (name+id+key) to check "
                        "against, instead of DIR/vkey");
+  evidex::cli::LedgerCheckpointOptions ledger_checkpoint;
+  CLI::App* checkpoint_cmd = ledger_cmd->add_subcommand(
+      "checkpoint",
+      "Check a signed checkpoint against the log's key; print its origin, "
+      "size and root (JSON)");
+  checkpoint_cmd
+      ->add_option("file", ledger_checkpoint.path,
+                   "The signed checkpoint, or - for standard input")
+      ->required();
+  checkpoint_cmd
+      ->add_option("--vkey", ledger_checkpoint.vkey,
+                   "The log's verifier key (name+id+key)")
+      ->required();
 
   evidex::cli::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run a node");
@@ -225,6 +238,10 @@ int main(int argc, char** argv) {
   }
   if (fsck_cmd->parsed()) {
     return evidex::cli::RunLedgerFsck(ledger_fsck, std::cout, std::cerr);
+  }
+  if (checkpoint_cmd->parsed()) {
+    return evidex::cli::RunLedgerCheckpoint(ledger_checkpoint, std::cin,
+                                            std::cout, std::cerr);
   }
   if (init_cmd->parsed()) {
     return evidex::cli::RunAdminInit(admin_init, std::cout, std::cerr);

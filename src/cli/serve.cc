@@ -219,6 +219,12 @@ int RunServe(const ServeOptions& options, std::ostream& out,
   if (auto logged = (*ledger)->CatchUp(); !logged) {
     err << "evidex serve: the ledger: " << logged.error().message() << "\n";
     return 1;
+  } else {
+    log.Info(
+        "ledger caught up",
+        {{"logged", *logged},
+         {"size", static_cast<std::int64_t>((*ledger)->log().IntegratedSize())},
+         {"key", (*ledger)->log().verifier().VerifierKey()}});
   }
 
   api::Metrics metrics;

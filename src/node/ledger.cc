@@ -1,5 +1,6 @@
 #include "node/ledger.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <map>
@@ -186,9 +187,10 @@ Result<std::int64_t> NodeLedger::CatchUp() {
       leaves.push_back(std::move(leaf));
     }
     // Leaves a crash left in the log unrecorded must be these events'.
-    const auto already = static_cast<std::size_t>(
-        std::min<std::int64_t>(sequenced - recorded - logged,
-                               static_cast<std::int64_t>(events.size())));
+    const std::int64_t unrecorded =
+        std::max<std::int64_t>(0, sequenced - recorded - logged);
+    const auto already = static_cast<std::size_t>(std::min<std::int64_t>(
+        unrecorded, static_cast<std::int64_t>(events.size())));
     for (std::size_t k = 0; k < already; ++k) {
       const auto index = static_cast<std::uint64_t>(recorded + logged) + k;
       EVIDEX_ASSIGN_OR_RETURN(ledger::Hash stored,
@@ -236,10 +238,16 @@ void NodeLedger::RegisterRoutes(api::Router& router) {
   auto bind = [this](api::Response (NodeLedger::*fn)(const api::Request&)) {
     return [this, fn](const api::Request& req) { return (this->*fn)(req); };
   };
-  router.Add("GET", "/api/v1/ledger/checkpoint", bind(&NodeLedger::Checkpoint));
-  router.Add("GET", "/api/v1/ledger/inclusion", bind(&NodeLedger::Inclusion));
+  // Short reads (a store snapshot to authenticate, mapped hashes): they run on
+  // the network threads.
+  constexpr auto kInline = api::Threading::kInline;
+  router.Add("GET", "/api/v1/ledger/checkpoint", bind(&NodeLedger::Checkpoint),
+             kInline);
+  router.Add("GET", "/api/v1/ledger/key", bind(&NodeLedger::Key), kInline);
+  router.Add("GET", "/api/v1/ledger/inclusion", bind(&NodeLedger::Inclusion),
+             kInline);
   router.Add("GET", "/api/v1/ledger/consistency",
-             bind(&NodeLedger::Consistency));
+             bind(&NodeLedger::Consistency), kInline);
 }
 
 Status NodeLedger::Authorize(const api::Request& req) {
@@ -261,6 +269,14 @@ api::Response NodeLedger::Checkpoint(const api::Request& req) {
   api::Response r;
   r.content_type = "text/plain; charset=utf-8";
   r.body = latest.note;
+  return r;
+}
+
+// GET /api/v1/ledger/key: the log's verifier key, to pin (public).
+api::Response NodeLedger::Key(const api::Request&) {
+  api::Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = log_->verifier().VerifierKey() + "\n";
   return r;
 }
 

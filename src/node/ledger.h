@@ -32,8 +32,9 @@
 // SHA-256 of the public key. The log lives in DATA_DIR/ledger.
 //
 // Endpoints (openapi.json): GET /api/v1/ledger/checkpoint (the latest signed
-// checkpoint, public), /api/v1/ledger/inclusion and /api/v1/ledger/consistency
-// (proofs as `evidex merkle` prints them; the `read` scope).
+// checkpoint) and /api/v1/ledger/key (the log's verifier key), both public;
+// /api/v1/ledger/inclusion and /api/v1/ledger/consistency (proofs as `evidex
+// merkle` prints them; the `read` scope).
 //
 // Thread safety: all methods may be called from any number of threads.
 #ifndef EVIDEX_NODE_LEDGER_H_
@@ -86,6 +87,7 @@ class NodeLedger {
              const Clock& clock);
 
   api::Response Checkpoint(const api::Request& req);
+  api::Response Key(const api::Request& req);
   api::Response Inclusion(const api::Request& req);
   api::Response Consistency(const api::Request& req);
   // OK when the request authenticates with the `read` scope.

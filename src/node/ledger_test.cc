@@ -179,6 +179,53 @@ TEST_F(NodeLedgerTest, LogsEveryEventOnceInOrder) {
   EXPECT_NE(Salt("case_a"), Salt("case_b"));
 }
 
+// More events than one round of CatchUp takes (1000), and a crash's
+// unrecorded leaves spanning rounds.
+TEST_F(NodeLedgerTest, LogsManyRounds) {
+  AddCase("case_a", 1500);
+  {
+    auto ledger = OpenLedger();
+    ASSERT_NE(ledger, nullptr);
+    EXPECT_EQ(ledger->CatchUp().value(), 1501);
+    EXPECT_EQ(ledger->log().IntegratedSize(), 1501u);
+  }
+  AddCase("case_b", 2300);
+  {
+    // The crash: 1200 of case_b's leaves in the log, none recorded.
+    const std::vector<std::uint8_t> seed =
+        master_
+            ->Open(ReadSmallFile(dir_ / "ledger.key", 4096).value(),
+                   "ledger-checkpoint-key")
+            .value();
+    const std::string origin = OpenLedger()->log().verifier().name();
+    auto log = ledger::StoredLog::Open(
+                   dir_ / "ledger",
+                   ledger::NoteSigner::Create(
+                       origin, crypto::Ed25519KeyPairFromSeed(seed).value())
+                       .value())
+                   .value();
+    const std::string salt(kLedgerSaltBytes, 't');
+    ASSERT_TRUE(store_
+                    ->Write([&](store::Transaction& t) {
+                      return t.PutCaseSalt("case_b", salt);
+                    })
+                    .ok());
+    const std::vector<store::CaseEvent> events = AllEvents();
+    for (std::size_t i = 1501; i < 1501 + 1200; ++i) {
+      ASSERT_TRUE(log->Append(Bytes(EventLeaf(events[i], Bytes(salt)).value()))
+                      .has_value());
+    }
+  }
+  auto ledger = OpenLedger();
+  EXPECT_EQ(ledger->CatchUp().value(), 2301);
+  EXPECT_EQ(ledger->log().SequencedSize(), 3802u);
+  const std::vector<store::CaseEvent> events = AllEvents();
+  ASSERT_EQ(events.size(), 3802u);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    ASSERT_EQ(events[i].leaf_index, static_cast<std::int64_t>(i));
+  }
+}
+
 TEST_F(NodeLedgerTest, KeyIsSealedAndStable) {
   std::string vkey;
   {

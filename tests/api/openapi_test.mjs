@@ -678,10 +678,23 @@ async function ledger(t, scoped) {
     if (size > events[events.length - 1].leaf_index) break;
     await sleep(100);
   }
+  const key = await call("GET", "/api/v1/ledger/key", { expect: 200 });
+  const keyName = key.text.split("+")[0];
+  const cpText = (await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 })).text;
+  if (!cpText.startsWith(`${keyName}\n`) || !cpText.includes(`\u2014 ${keyName} `)) {
+    fail(`the checkpoint is not signed under the key's name ${keyName}: ${cpText}`);
+  }
   const leaf = events[0].leaf_index;
   const inclusion = await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}`, { token: t.judge, expect: 200 });
   if (inclusion.json && inclusion.json.tree_size !== size) fail(`inclusion at the latest size: ${inclusion.text}`);
   execFileSync(EVIDEX, ["merkle", "verify-inclusion"], { input: inclusion.text });
+  // Tied to the signed checkpoint, offline, with the pinned key.
+  const checkpoint = (await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 })).text;
+  const signed = JSON.parse(execFileSync(EVIDEX, ["ledger", "checkpoint", "--vkey", key.text.trim(), "-"],
+                                         { input: checkpoint }).toString());
+  if (inclusion.json && signed.tree_size === inclusion.json.tree_size && signed.root !== inclusion.json.root) {
+    fail(`the inclusion proof's root is not the signed checkpoint's: ${JSON.stringify(signed)} ${inclusion.text}`);
+  }
   await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}&tree_size=${leaf + 1}`, { token: t.judge, expect: 200 });
   await call("GET", "/api/v1/ledger/inclusion", { token: t.judge, expect: 400 });
   await call("GET", `/api/v1/ledger/inclusion?leaf_index=${size}`, { token: t.judge, expect: 400 });
