@@ -180,10 +180,11 @@ TEST_F(SignActionTest, EarlierSignaturesAreFoundWhateverTheNumbersSpelling) {
   EXPECT_NE(validated->envelope_json.find(R"("max_custodial_years":5,)"),
             std::string::npos);
   store::CaseEvent event{
-      "case_1",   1,
-      1,          "validated",
-      "person_j", "org_j",
-      now_,       R"({"signed_document":)" + validated->envelope_json + "}"};
+      "case_1",    1,
+      1,           "validated",
+      "person_j",  "org_j",
+      now_,        R"({"signed_document":)" + validated->envelope_json + "}",
+      std::nullopt};
   auto issued = Sign("org_p", "issuer", "issue", {event}, now_);
   ASSERT_TRUE(issued.has_value());
   EXPECT_FALSE(issued->refused()) << issued->refusal_message;
