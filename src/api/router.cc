@@ -24,17 +24,24 @@ bool IsParam(std::string_view segment) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string_view pattern,
-                 Handler handler) {
+void Router::Add(std::string method, std::string_view pattern, Handler handler,
+                 Threading threading) {
   Route r;
   r.method = std::move(method);
   r.pattern = std::string(pattern);
   for (std::string_view s : Split(pattern)) r.segments.emplace_back(s);
   r.handler = std::move(handler);
+  r.threading = threading;
   routes_.push_back(std::move(r));
 }
 
-Response Router::Dispatch(Request& request) const {
+void Router::AddUpload(std::string method, std::string_view pattern,
+                       Handler handler, std::uint64_t max_bytes) {
+  Add(std::move(method), pattern, std::move(handler), Threading::kWorker);
+  routes_.back().upload_limit = max_bytes;
+}
+
+Router::Match Router::Find(Request& request) const {
   std::vector<std::string_view> parts = Split(request.path);
   std::string allow;
   for (const Route& r : routes_) {
@@ -58,17 +65,25 @@ Response Router::Dispatch(Request& request) const {
             std::string(parts[i]));
       }
     }
-    return r.handler(request);
+    return {&r.handler, r.threading, r.upload_limit, {}};
   }
+  Match none;
   if (!allow.empty()) {
-    Response res = ProblemResponse(
+    none.refusal = ProblemResponse(
         405, "method not allowed",
         "`" + request.method + "` is not allowed here", request.request_id);
-    res.headers.emplace_back("Allow", allow);
-    return res;
+    none.refusal.headers.emplace_back("Allow", allow);
+  } else {
+    none.refusal = ProblemResponse(404, "not found", "no such resource",
+                                   request.request_id);
   }
-  return ProblemResponse(404, "not found", "no such resource",
-                         request.request_id);
+  return none;
+}
+
+Response Router::Dispatch(Request& request) const {
+  Match m = Find(request);
+  if (m.handler == nullptr) return std::move(m.refusal);
+  return (*m.handler)(request);
 }
 
 std::vector<std::string> Router::Patterns() const {

@@ -8,6 +8,7 @@
 #ifndef EVIDEX_API_ROUTER_H_
 #define EVIDEX_API_ROUTER_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,38 @@
 
 namespace evidex::api {
 
+// Where the server runs a handler.
+enum class Threading {
+  // The handler may wait (for the disk, a writer's lock, a slow hash): it runs
+  // on one of the server's worker threads.
+  kWorker,
+  // The handler is short and never waits (reads, computation, work deferred
+  // through Response::before_send): it runs on the network thread that read the
+  // request, saving two thread switches.
+  kInline,
+};
+
 class Router {
  public:
-  void Add(std::string method, std::string_view pattern, Handler handler);
+  void Add(std::string method, std::string_view pattern, Handler handler,
+           Threading threading = Threading::kWorker);
+
+  // A route whose request body the server streams to a file
+  // (Request::body_file), up to `max_bytes` (more answers 413), instead of
+  // holding it in memory under the server's max_body_bytes. It runs on a
+  // worker.
+  void AddUpload(std::string method, std::string_view pattern, Handler handler,
+                 std::uint64_t max_bytes);
+
+  // The route of a request.
+  struct Match {
+    const Handler* handler = nullptr;  // null when `refusal` is the answer
+    Threading threading = Threading::kWorker;
+    std::uint64_t upload_limit = 0;  // > 0 for routes added with AddUpload
+    Response refusal;                // 404 or 405 when nothing matches
+  };
+  // Finds the handler for `request`, filling its params.
+  Match Find(Request& request) const;
 
   // Calls the matching handler with `request` (whose params it fills), or
   // answers 404/405.
@@ -33,6 +63,8 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{name}" for parameters
     Handler handler;
+    Threading threading;
+    std::uint64_t upload_limit = 0;
   };
   std::vector<Route> routes_;
 };

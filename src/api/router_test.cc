@@ -64,6 +64,28 @@ TEST(RouterTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(res.headers[0].second, "GET, POST");
 }
 
+TEST(RouterTest, FindSaysWhereTheHandlerRuns) {
+  Router router;
+  router.Add("GET", "/api/v1/cases/{id}", Echo, Threading::kInline);
+  router.Add("POST", "/api/v1/cases", Echo);
+  Request get = Make("GET", "/api/v1/cases/c_1");
+  Router::Match m = router.Find(get);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ(m.threading, Threading::kInline);
+  EXPECT_EQ(get.params.at("id"), "c_1");
+  EXPECT_EQ((*m.handler)(get).body, "GET /api/v1/cases/c_1 id=c_1");
+
+  Request post = Make("POST", "/api/v1/cases");
+  m = router.Find(post);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ(m.threading, Threading::kWorker);
+
+  Request none = Make("GET", "/nowhere");
+  m = router.Find(none);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_EQ(m.refusal.status, 404);
+}
+
 TEST(RequestTest, HeadersAndQueryParameters) {
   Request r;
   r.headers = {{"authorization", "Bearer x"}, {"x-a", "1"}};

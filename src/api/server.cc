@@ -1,5 +1,8 @@
 #include "api/server.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,8 +16,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <filesystem>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -30,6 +37,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+
+// Files go out in pieces of this size: memory per download stays bounded.
+constexpr std::size_t kFilePiece = 256 << 10;
 
 bool SaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -90,6 +100,7 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint16_t> bound_port{0};
+  std::filesystem::path spool_dir;
 
   std::mutex mu;
   std::condition_variable idle;
@@ -103,7 +114,14 @@ struct HttpServer::Impl {
        2.5});
 
   Impl(ServerOptions o, const Router& r, Logger& l, Metrics& m, const Clock& c)
-      : options(std::move(o)), router(r), log(l), metrics(m), clock(c) {}
+      : options(std::move(o)),
+        router(r),
+        log(l),
+        metrics(m),
+        clock(c),
+        spool_dir(options.spool_dir.empty()
+                      ? std::filesystem::temp_directory_path()
+                      : std::filesystem::path(options.spool_dir)) {}
 
   void Register(const std::shared_ptr<Connection>& c, net::any_io_executor ex) {
     std::lock_guard<std::mutex> lock(mu);
@@ -120,9 +138,9 @@ struct HttpServer::Impl {
     idle.notify_all();
   }
 
-  http::response<http::string_body> Handle(
-      http::request<http::string_body>& msg, const std::string& remote) {
-    auto start = std::chrono::steady_clock::now();
+  template <typename Body>
+  Request MakeRequest(const http::request<Body>& msg,
+                      const std::string& remote) {
     Request req;
     req.method = std::string(msg.method_string());
     std::string_view target = msg.target();
@@ -130,6 +148,7 @@ struct HttpServer::Impl {
     req.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos)
       req.query = std::string(target.substr(q + 1));
+    req.headers.reserve(std::distance(msg.begin(), msg.end()));
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (char& ch : name)
@@ -140,33 +159,52 @@ struct HttpServer::Impl {
     req.request_id =
         SaneRequestId(given) ? std::string(given) : RandomRequestId();
     req.remote_address = remote;
-    req.body = std::move(msg.body());
+    return req;
+  }
 
-    Response res;
+  Response Call(const Handler& handler, const Request& req) {
     try {
-      res = router.Dispatch(req);
+      return handler(req);
     } catch (const std::exception& e) {
       log.Error("handler failed",
                 {{"request_id", req.request_id}, {"error", e.what()}});
-      res = ProblemResponse(InternalError("handler failed"), req.request_id);
+      return ProblemResponse(InternalError("handler failed"), req.request_id);
     }
-    return Finish(req, std::move(res), msg.version(), msg.keep_alive(), start);
   }
 
-  http::response<http::string_body> Finish(
-      const Request& req, Response res, unsigned version, bool keep_alive,
-      std::chrono::steady_clock::time_point start) {
-    http::response<http::string_body> out{static_cast<http::status>(res.status),
-                                          version};
+  // Runs `before_send` and resumes the calling coroutine, on its own executor,
+  // with the status it completes with; no thread waits meanwhile.
+  static net::awaitable<Status> AwaitBeforeSend(
+      std::function<void(Completion)> before_send) {
+    return net::async_initiate<const net::use_awaitable_t<>&, void(Status)>(
+        [before_send = std::move(before_send)](auto handler) mutable {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          before_send([h](Status status) {
+            auto ex = net::get_associated_executor(*h);
+            net::post(ex, [h, status = std::move(status)]() mutable {
+              std::move (*h)(std::move(status));
+            });
+          });
+        },
+        net::use_awaitable);
+  }
+
+  // The headers every response carries, and the handler's.
+  template <typename Body>
+  void SetHeaders(http::response<Body>& out, const Request& req, Response& res,
+                  bool keep_alive) {
     out.set(http::field::server, "evidex");
     out.set(http::field::content_type, res.content_type);
     out.set("X-Request-Id", req.request_id);
     out.set("X-Content-Type-Options", "nosniff");
     out.set(http::field::cache_control, "no-store");
     for (auto& [k, v] : res.headers) out.set(k, v);
-    out.body() = std::move(res.body);
     out.keep_alive(keep_alive && !stopping.load());
-    out.prepare_payload();
+  }
+
+  // Logs and counts an answered request.
+  void Observe(const Request& req, int status,
+               std::chrono::steady_clock::time_point start) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -175,14 +213,147 @@ struct HttpServer::Impl {
         .GetCounter("evidex_http_requests_total",
                     "HTTP requests answered, by method and status.",
                     "method=\"" + std::string(MethodLabel(req.method)) +
-                        "\",status=\"" + std::to_string(res.status) + "\"")
+                        "\",status=\"" + std::to_string(status) + "\"")
         .Add();
     log.Info("request", {{"request_id", req.request_id},
                          {"method", req.method},
                          {"path", req.path},
-                         {"status", std::int64_t{res.status}},
+                         {"status", std::int64_t{status}},
                          {"duration_ms", seconds * 1000.0}});
+  }
+
+  http::response<http::string_body> Finish(
+      const Request& req, Response res, unsigned version, bool keep_alive,
+      std::chrono::steady_clock::time_point start) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status),
+                                          version};
+    SetHeaders(out, req, res, keep_alive);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+    Observe(req, res.status, start);
     return out;
+  }
+
+  // Sends `res`, whose body is res.file, in pieces. Returns whether the
+  // connection may carry another request.
+  template <typename Stream>
+  net::awaitable<bool> SendFile(Stream& stream, const Request& req,
+                                Response res, unsigned version, bool keep_alive,
+                                std::chrono::steady_clock::time_point start) {
+    const Response::FileSlice slice = *res.file;
+    int fd = ::open(slice.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      log.Error("cannot open a file to send",
+                {{"request_id", req.request_id}, {"error", strerror(errno)}});
+      auto out = Finish(req,
+                        ProblemResponse(InternalError("the file is unreadable"),
+                                        req.request_id),
+                        version, keep_alive, start);
+      auto [ec, n] = co_await http::async_write(stream, out, kNoThrow);
+      (void)n;
+      co_return !ec && out.keep_alive();
+    }
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    http::response<http::buffer_body> out{static_cast<http::status>(res.status),
+                                          version};
+    SetHeaders(out, req, res, keep_alive);
+    out.content_length(slice.length);
+    out.body().data = nullptr;
+    out.body().more = true;
+    http::response_serializer<http::buffer_body> sr{out};
+    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+    auto [hec, hn] = co_await http::async_write_header(stream, sr, kNoThrow);
+    (void)hn;
+    if (hec) co_return false;
+    std::vector<char> piece(kFilePiece);
+    std::uint64_t sent = 0;
+    bool ok = true;
+    while (sent < slice.length) {
+      std::size_t want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(piece.size(), slice.length - sent));
+      ssize_t got = ::pread(fd, piece.data(), want,
+                            static_cast<off_t>(slice.offset + sent));
+      if (got <= 0) {
+        log.Error("a file being sent ended early",
+                  {{"request_id", req.request_id},
+                   {"sent", static_cast<std::int64_t>(sent)}});
+        ok = false;
+        break;
+      }
+      out.body().data = piece.data();
+      out.body().size = static_cast<std::size_t>(got);
+      out.body().more = true;
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, sr, kNoThrow);
+      (void)wn;
+      if (wec && wec != http::error::need_buffer) {
+        ok = false;
+        break;
+      }
+      sent += static_cast<std::uint64_t>(got);
+    }
+    if (ok) {
+      out.body().data = nullptr;
+      out.body().more = false;
+      auto [fec, fn] = co_await http::async_write(stream, sr, kNoThrow);
+      (void)fn;
+      ok = !fec;
+    }
+    Observe(req, res.status, start);
+    // A body cut short cannot be followed by another response.
+    co_return ok&& out.keep_alive();
+  }
+
+  // Reads the body of an upload route into a new file of the spool directory,
+  // one piece at a time (each piece with its own read timeout). Returns the
+  // answer to send instead of calling the handler, if any.
+  template <typename Stream>
+  net::awaitable<std::optional<Response>> ReceiveFile(
+      Stream& stream, beast::flat_buffer& buffer,
+      http::request_parser<http::empty_body>& head, std::uint64_t limit,
+      Request& req) {
+    auto too_large = [&] {
+      return ProblemResponse(
+          413, "payload too large",
+          "the body is larger than " + std::to_string(limit) + " bytes",
+          req.request_id);
+    };
+    if (head.content_length().value_or(0) > limit) co_return too_large();
+    std::filesystem::path path =
+        spool_dir / ("upload-" + req.request_id + "-" + RandomRequestId());
+    http::request_parser<http::file_body> parser(std::move(head));
+    parser.body_limit(limit);
+    beast::error_code ec;
+    parser.get().body().open(path.c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      log.Error("cannot spool an upload",
+                {{"request_id", req.request_id}, {"error", ec.message()}});
+      co_return ProblemResponse(UnavailableError("cannot store the upload"),
+                                req.request_id);
+    }
+    req.body_file = path.string();
+    while (!parser.is_done()) {
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      auto [rec, n] =
+          co_await http::async_read_some(stream, buffer, parser, kNoThrow);
+      (void)n;
+      if (rec == http::error::body_limit) co_return too_large();
+      if (rec) {
+        co_return ProblemResponse(400, "bad request",
+                                  "the body did not arrive whole",
+                                  req.request_id);
+      }
+    }
+    parser.get().body().file().close(ec);
+    if (ec) {
+      co_return ProblemResponse(UnavailableError("cannot store the upload"),
+                                req.request_id);
+    }
+    req.body_size = std::filesystem::file_size(path, ec);
+    co_return std::nullopt;
   }
 
   // Answers a request the server refuses before any handler sees it (too large,
@@ -206,18 +377,13 @@ struct HttpServer::Impl {
     beast::flat_buffer buffer;
     while (!stopping.load()) {
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      http::request_parser<http::empty_body> head;
+      head.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      // The body's limit depends on the route: checked once it is known.
+      head.body_limit(boost::none);
       auto [ec, n] =
-          co_await http::async_read(stream, buffer, parser, kNoThrow);
+          co_await http::async_read_header(stream, buffer, head, kNoThrow);
       (void)n;
-      if (ec == http::error::body_limit) {
-        co_await Refuse(stream, 413, "payload too large",
-                        "the body is larger than " +
-                            std::to_string(options.max_body_bytes) + " bytes");
-        break;
-      }
       if (ec == http::error::header_limit) {
         co_await Refuse(stream, 431, "request header fields too large",
                         "headers too large");
@@ -233,21 +399,88 @@ struct HttpServer::Impl {
         break;
       }
       conn->busy = true;
-      auto msg = parser.release();
-      // The handler runs on a worker thread; the connection resumes on its
-      // strand.
-      auto res = co_await net::co_spawn(
-          workers,
-          [&]() -> net::awaitable<http::response<http::string_body>> {
-            co_return Handle(msg, remote);
-          },
-          net::use_awaitable);
-      bool keep = res.keep_alive();
-      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-      auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
-      (void)wn;
+      auto start = std::chrono::steady_clock::now();
+      unsigned version = head.get().version();
+      bool keep_alive = head.get().keep_alive();
+      Request req = MakeRequest(head.get(), remote);
+      Router::Match match = router.Find(req);
+      std::optional<Response> refused;
+      if (match.handler != nullptr && match.upload_limit > 0) {
+        refused =
+            co_await ReceiveFile(stream, buffer, head, match.upload_limit, req);
+      } else {
+        // The header parser has already taken Content-Length: the limit is
+        // checked here; a chunked body meets it while it is read.
+        if (head.content_length().value_or(0) > options.max_body_bytes) {
+          co_await Refuse(stream, 413, "payload too large",
+                          "the body is larger than " +
+                              std::to_string(options.max_body_bytes) +
+                              " bytes");
+          break;
+        }
+        http::request_parser<http::string_body> parser(std::move(head));
+        parser.body_limit(options.max_body_bytes);
+        auto [bec, bn] =
+            co_await http::async_read(stream, buffer, parser, kNoThrow);
+        (void)bn;
+        if (bec == http::error::body_limit) {
+          co_await Refuse(stream, 413, "payload too large",
+                          "the body is larger than " +
+                              std::to_string(options.max_body_bytes) +
+                              " bytes");
+          break;
+        }
+        if (bec) {
+          co_await Refuse(stream, 400, "bad request", "malformed HTTP request");
+          break;
+        }
+        req.body = std::move(parser.get().body());
+      }
+      Response response;
+      if (refused) {
+        response = std::move(*refused);
+        keep_alive = false;  // the rest of the body was not read
+      } else if (match.handler == nullptr) {
+        response = std::move(match.refusal);
+      } else if (match.threading == Threading::kInline) {
+        response = Call(*match.handler, req);
+      } else {
+        // The handler runs on a worker thread; the connection resumes on its
+        // strand.
+        response = co_await net::co_spawn(
+            workers,
+            [&]() -> net::awaitable<Response> {
+              co_return Call(*match.handler, req);
+            },
+            net::use_awaitable);
+      }
+      if (!req.body_file.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove(req.body_file, ignored);
+      }
+      if (response.before_send) {
+        Status done = co_await AwaitBeforeSend(std::move(response.before_send));
+        if (!done.ok()) {
+          log.Error(
+              "work before the response failed",
+              {{"request_id", req.request_id}, {"error", done.message()}});
+          response = ProblemResponse(done, req.request_id);
+        }
+      }
+      bool keep = false;
+      if (response.file) {
+        keep = co_await SendFile(stream, req, std::move(response), version,
+                                 keep_alive, start);
+      } else {
+        auto res = Finish(req, std::move(response), version, keep_alive, start);
+        keep = res.keep_alive();
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
+        (void)wn;
+        keep = keep && !wec;
+      }
       conn->busy = false;
-      if (wec || !keep) break;
+      if (!keep) break;
     }
   }
 
@@ -302,12 +535,13 @@ struct HttpServer::Impl {
         open = connections.size();
       }
       if (open >= options.max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
+        // Counted before the close, which the client may see at once.
         metrics
             .GetCounter("evidex_http_connections_refused_total",
                         "Connections closed because the server was full.")
             .Add();
+        boost::system::error_code ignored;
+        socket.close(ignored);
         continue;
       }
       auto ex = socket.get_executor();

@@ -4,9 +4,12 @@
 // address, for local use and tests. Each request is read with bounded header
 // and body sizes (a larger body answers 413) and a read timeout, given a
 // request id (the client's `X-Request-Id` when it is sane, else a random one),
-// dispatched to the router on one of the server's threads, logged as one
+// dispatched to the router (on a worker thread, or inline on the network
+// thread for handlers that never wait), logged as one
 // structured line (method, path without query, status, duration; never headers
-// or bodies), and counted in the metrics.
+// or bodies), and counted in the metrics. Upload routes stream their bodies to
+// a spool file and responses may stream a file slice (Range downloads): no
+// request or response body of those is ever held whole in memory.
 //
 // Shutdown: Shutdown() stops accepting, closes idle connections, lets requests
 // already being handled finish and answer (with `Connection: close`), and
@@ -49,6 +52,10 @@ struct ServerOptions {
   // do not stall the others.
   int workers = 32;
   std::chrono::seconds shutdown_grace{10};
+  // Where the bodies of upload routes (Router::AddUpload) are written while
+  // they arrive; empty: the system's temporary directory. Best on the file
+  // system where handlers keep uploads, so that keeping one is a rename.
+  std::string spool_dir;
 };
 
 class HttpServer {

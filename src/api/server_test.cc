@@ -2,7 +2,9 @@
 #include "api/server.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,9 +14,12 @@
 #include <boost/beast/ssl.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "core/json.h"
 
@@ -25,6 +30,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+namespace fs = std::filesystem;
 
 struct Reply {
   int status = 0;
@@ -77,6 +83,59 @@ class ServerTest : public ::testing::Test {
     router_.Add("GET", "/throw", [](const Request&) -> Response {
       throw std::runtime_error("boom /secret");
     });
+    router_.Add(
+        "GET", "/inline",
+        [](const Request&) {
+          Response r;
+          r.body = R"({"inline":true})";
+          return r;
+        },
+        Threading::kInline);
+    // Answers only once another thread, 100 ms later, says the work is done;
+    // `?fail` makes that work fail.
+    router_.Add(
+        "GET", "/deferred",
+        [this](const Request& req) {
+          Response r;
+          r.body = R"({"deferred":true})";
+          bool fail = req.query == "fail";
+          r.before_send = [this, fail](Completion done) {
+            deferred_.emplace_back([this, fail, done = std::move(done)] {
+              std::this_thread::sleep_for(std::chrono::milliseconds(100));
+              deferred_ran_ = true;
+              done(fail ? UnavailableError("the record is not durable")
+                        : OkStatus());
+            });
+          };
+          return r;
+        },
+        Threading::kInline);
+    // Answers with the size and contents of the streamed body, and where it
+    // was spooled.
+    router_.AddUpload(
+        "POST", "/upload",
+        [this](const Request& req) {
+          std::ifstream in(req.body_file, std::ios::binary);
+          std::string bytes((std::istreambuf_iterator<char>(in)), {});
+          uploaded_ = bytes;
+          spooled_at_ = req.body_file;
+          Response r;
+          r.content_type = "text/plain";
+          r.body = std::to_string(req.body_size);
+          return r;
+        },
+        300000);
+    // Streams `file_` from ?offset=N&length=M (the whole file by default).
+    router_.Add("GET", "/file", [this](const Request& req) {
+      Response r;
+      r.content_type = "application/octet-stream";
+      std::string offset = req.QueryParam("offset");
+      std::string length = req.QueryParam("length");
+      r.file = Response::FileSlice{
+          file_.string(), offset.empty() ? 0 : std::stoull(offset),
+          length.empty() ? fs::file_size(file_) : std::stoull(length)};
+      return r;
+    });
     router_.Add("GET", "/metrics", [this](const Request&) {
       Response r;
       r.content_type = "text/plain; version=0.0.4";
@@ -87,6 +146,7 @@ class ServerTest : public ::testing::Test {
 
   std::unique_ptr<HttpServer> StartServer(ServerOptions options = {}) {
     options.max_body_bytes = 1024;
+    options.spool_dir = spool_.string();
     options.shutdown_grace = std::chrono::seconds(5);
     auto server =
         std::make_unique<HttpServer>(options, router_, log_, metrics_, clock_);
@@ -100,7 +160,22 @@ class ServerTest : public ::testing::Test {
   Logger log_{log_text_, clock_};
   Metrics metrics_;
   Router router_;
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Files the server spools to or sends from.
+  const fs::path dir_ = [] {
+    fs::path d = fs::temp_directory_path() /
+                 ("evidex_server_test_" + std::to_string(::getpid()));
+    fs::create_directories(d / "spool");
+    return d;
+  }();
+  const fs::path spool_ = dir_ / "spool";
+  const fs::path file_ = dir_ / "file";
+  std::string uploaded_;
+  std::string spooled_at_;
   std::promise<void> slow_started_;
+  std::vector<std::jthread> deferred_;  // joined before the router goes
+  std::atomic<bool> deferred_ran_{false};
 };
 
 TEST_F(ServerTest, AnswersAndEchoesRequestIds) {
@@ -115,6 +190,103 @@ TEST_F(ServerTest, AnswersAndEchoesRequestIds) {
   EXPECT_EQ(fresh.request_id.size(), 16u);
   Reply echo = Send(server->port(), http::verb::post, "/echo", "hello");
   EXPECT_EQ(echo.body, "hello");
+}
+
+TEST_F(ServerTest, InlineHandlersAnswer) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/inline");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"inline":true})");
+}
+
+TEST_F(ServerTest, ResponsesWaitForTheirWorkBeforeSend) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/deferred");
+  EXPECT_TRUE(deferred_ran_.load());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"deferred":true})");
+  EXPECT_TRUE(r.keep_alive);
+
+  deferred_ran_ = false;
+  Reply failed = Send(server->port(), http::verb::get, "/deferred?fail");
+  EXPECT_TRUE(deferred_ran_.load());
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(failed.content_type, "application/problem+json");
+  // The response that was not allowed to leave did not leave.
+  EXPECT_EQ(failed.body.find("deferred"), std::string::npos);
+}
+
+// A body of `size` bytes that differ from piece to piece.
+std::string Pattern(std::size_t size) {
+  std::string out(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[i] = static_cast<char>((i * 131 + i / 4096) & 0xff);
+  }
+  return out;
+}
+
+TEST_F(ServerTest, UploadsStreamToASpoolFileBeyondTheBodyLimit) {
+  auto server = StartServer();
+  std::string body = Pattern(250000);  // far beyond max_body_bytes (1024)
+  Reply r = Send(server->port(), http::verb::post, "/upload", body);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "250000");
+  EXPECT_TRUE(uploaded_ == body);
+  EXPECT_EQ(fs::path(spooled_at_).parent_path(), spool_);
+  // The spooled file is gone once the response is out.
+  EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+TEST_F(ServerTest, AnUploadBeyondItsRouteLimitIs413AndLeavesNothing) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::post, "/upload", Pattern(300001));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  EXPECT_TRUE(uploaded_.empty());
+  EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+TEST_F(ServerTest, AChunkedUploadBeyondItsLimitIs413) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  http::request<http::string_body> req{http::verb::post, "/upload", 11};
+  req.set(http::field::host, "localhost");
+  req.body() = Pattern(300001);
+  req.chunked(true);
+  beast::error_code ec;
+  http::write(stream, req, ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 413u);
+  EXPECT_TRUE(uploaded_.empty());
+  EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+TEST_F(ServerTest, FilesGoOutInPiecesWholeOrAsASlice) {
+  std::string content = Pattern(1 << 20 | 5);  // several pieces
+  {
+    std::ofstream out(file_, std::ios::binary);
+    out << content;
+  }
+  auto server = StartServer();
+  Reply whole = Send(server->port(), http::verb::get, "/file");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_TRUE(whole.body == content);
+  EXPECT_TRUE(whole.keep_alive);
+  Reply slice = Send(server->port(), http::verb::get,
+                     "/file?offset=262000&length=300000");
+  EXPECT_TRUE(slice.body == content.substr(262000, 300000));
+}
+
+TEST_F(ServerTest, AMissingFileIs500) {
+  auto server = StartServer();
+  Reply r = Send(server->port(), http::verb::get, "/file?length=10");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.content_type, "application/problem+json");
 }
 
 TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {

@@ -97,8 +97,7 @@ Result<CaseRecord> LoadCase(store::Transaction& txn, const std::string& id) {
       !decision->as_object().contains("facts")) {
     return Err(DataLossError("case `" + id + "` has no readable facts"));
   }
-  EVIDEX_ASSIGN_OR_RETURN(
-      r.facts, workflow::ParseFactsJson(bj::serialize(decision->at("facts"))));
+  EVIDEX_ASSIGN_OR_RETURN(r.facts, workflow::ParseFacts(decision->at("facts")));
   if (const bj::value* rec = decision->as_object().if_contains("recipients")) {
     if (!rec->is_array())
       return Err(DataLossError("case `" + id + "` has malformed recipients"));
@@ -462,10 +461,7 @@ api::Response Node::GetCase(const api::Request& req) {
               "read_case",  Purpose(req),       now};
   }
   // No case data leaves without its access record being durable.
-  Status s = store_.Write(
-      [&](store::Transaction& t) { return t.RecordAccess(access); });
-  if (!s.ok()) return Problem(s, req);
-  return JsonResponse(200, std::move(out));
+  return AfterRecording(JsonResponse(200, std::move(out)), std::move(access));
 }
 
 api::Response Node::ListCases(const api::Request& req) {
@@ -543,10 +539,7 @@ api::Response Node::CaseEvents(const api::Request& req) {
     access = {p->person.id,  p->organisation.id, id,
               "read_events", Purpose(req),       now};
   }
-  Status s = store_.Write(
-      [&](store::Transaction& t) { return t.RecordAccess(access); });
-  if (!s.ok()) return Problem(s, req);
-  return JsonResponse(200, std::move(out));
+  return AfterRecording(JsonResponse(200, std::move(out)), std::move(access));
 }
 
 api::Response Node::TakeAction(const api::Request& req) {

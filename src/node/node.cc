@@ -53,7 +53,17 @@ Node::Node(store::Store& store, const law::Law& law, const Clock& clock,
       clock_(clock),
       log_(log),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      access_(store) {}
+
+api::Response Node::AfterRecording(api::Response response,
+                                   store::AccessRecord access) {
+  response.before_send =
+      [this, access = std::move(access)](api::Completion done) mutable {
+        access_.Record(std::move(access), std::move(done));
+      };
+  return response;
+}
 
 Result<Node::Reading> Node::ReadAs(const api::Request& req, Instant now,
                                    std::string_view scope) {
@@ -71,23 +81,30 @@ void Node::RegisterRoutes(api::Router& router) {
   auto bind = [this](api::Response (Node::*fn)(const api::Request&)) {
     return [this, fn](const api::Request& req) { return (this->*fn)(req); };
   };
-  router.Add("GET", "/healthz", bind(&Node::Health));
-  router.Add("GET", "/metrics", bind(&Node::MetricsPage));
-  router.Add("GET", "/api/v1/openapi.json", OpenApiDocument);
-  router.Add("GET", "/api/v1/me", bind(&Node::Me));
-  router.Add("GET", "/api/v1/organisations", bind(&Node::Organisations));
-  router.Add("POST", "/api/v1/route", bind(&Node::Route));
+  // Reads of the store are short (WAL readers never wait for writers) and run
+  // on the network threads; handlers that write, or hash passwords, run on
+  // workers. Reads of case data wait for their access record without a thread
+  // (AfterRecording).
+  constexpr auto kInline = api::Threading::kInline;
+  router.Add("GET", "/healthz", bind(&Node::Health), kInline);
+  router.Add("GET", "/metrics", bind(&Node::MetricsPage), kInline);
+  router.Add("GET", "/api/v1/openapi.json", OpenApiDocument, kInline);
+  router.Add("GET", "/api/v1/me", bind(&Node::Me), kInline);
+  router.Add("GET", "/api/v1/organisations", bind(&Node::Organisations),
+             kInline);
+  router.Add("POST", "/api/v1/route", bind(&Node::Route), kInline);
   router.Add("POST", "/api/v1/auth/login", bind(&Node::Login));
   router.Add("POST", "/api/v1/auth/logout", bind(&Node::Logout));
   router.Add("POST", "/api/v1/tokens", bind(&Node::CreateToken));
   router.Add("DELETE", "/api/v1/tokens/{id}", bind(&Node::RevokeToken));
   router.Add("POST", "/api/v1/cases", bind(&Node::CreateCase));
-  router.Add("GET", "/api/v1/cases", bind(&Node::ListCases));
-  router.Add("GET", "/api/v1/cases/{id}", bind(&Node::GetCase));
-  router.Add("GET", "/api/v1/cases/{id}/events", bind(&Node::CaseEvents));
+  router.Add("GET", "/api/v1/cases", bind(&Node::ListCases), kInline);
+  router.Add("GET", "/api/v1/cases/{id}", bind(&Node::GetCase), kInline);
+  router.Add("GET", "/api/v1/cases/{id}/events", bind(&Node::CaseEvents),
+             kInline);
   router.Add("POST", "/api/v1/cases/{id}/actions/{action}",
              bind(&Node::TakeAction));
-  router.Add("GET", "/api/v1/inbox", bind(&Node::Inbox));
+  router.Add("GET", "/api/v1/inbox", bind(&Node::Inbox), kInline);
   router.Add("POST", "/api/v1/cases/{id}/attachments", bind(&Node::AttachFile));
   router.Add("GET", "/api/v1/attachments/{id}",
              bind(&Node::DownloadAttachment));

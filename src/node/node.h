@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "law/law.h"
+#include "node/access_recorder.h"
 #include "node/auth.h"
 #include "store/store.h"
 
@@ -68,6 +69,10 @@ class Node {
   Result<Reading> ReadAs(const api::Request& req, Instant now,
                          std::string_view scope);
 
+  // `response`, sent once `access` is durable (AccessRecorder).
+  api::Response AfterRecording(api::Response response,
+                               store::AccessRecord access);
+
   api::Response Health(const api::Request& req);
   api::Response MetricsPage(const api::Request& req);
   api::Response Me(const api::Request& req);
@@ -92,6 +97,7 @@ class Node {
   Logger& log_;
   api::Metrics& metrics_;
   NodeOptions options_;
+  AccessRecorder access_;
 };
 
 }  // namespace evidex::node

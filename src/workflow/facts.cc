@@ -302,8 +302,12 @@ Result<CaseFacts> ParseFactsJson(std::string_view json) {
     return Err(DataLossError("stored case facts do not parse: " +
                              parsed.error().message()));
   }
-  if (!parsed->is_object()) return Err(DataLoss("", "expected an object"));
-  const bj::object& o = parsed->get_object();
+  return ParseFacts(*parsed);
+}
+
+Result<CaseFacts> ParseFacts(const bj::value& facts) {
+  if (!facts.is_object()) return Err(DataLoss("", "expected an object"));
+  const bj::object& o = facts.get_object();
   CaseFacts f;
   EVIDEX_ASSIGN_OR_RETURN(f.procedure, GetString(o, "procedure"));
   EVIDEX_ASSIGN_OR_RETURN(f.emergency, GetBool(o, "emergency"));

@@ -20,6 +20,7 @@
 #ifndef EVIDEX_WORKFLOW_FACTS_H_
 #define EVIDEX_WORKFLOW_FACTS_H_
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -98,6 +99,8 @@ std::string FactsJson(const CaseFacts& facts);
 // Reads facts stored by FactsJson. Fails with kDataLoss naming the field when
 // the text does not decode (stored data are never retried).
 Result<CaseFacts> ParseFactsJson(std::string_view json);
+// The same for facts already parsed (e.g. inside a larger stored document).
+Result<CaseFacts> ParseFacts(const boost::json::value& facts);
 
 }  // namespace evidex::workflow
 
