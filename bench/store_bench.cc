@@ -51,7 +51,8 @@ Status CreateCase(Transaction& tx, const std::string& id, Instant at) {
                   .actor_person_id = "",
                   .actor_organisation_id = "org-a",
                   .at = at,
-                  .payload_json = R"({"channel":"eu2023-1543.epoc"})"};
+                  .payload_json = R"({"channel":"eu2023-1543.epoc"})",
+                  .leaf_index = std::nullopt};
   auto created = tx.CreateCase(
       c,
       {CaseParty{.case_id = id, .organisation_id = "org-a", .role = "issuer"}},

@@ -10,6 +10,7 @@
 
 #include "cli/client.h"
 #include "cli/evidence.h"
+#include "cli/ledger.h"
 #include "cli/merkle.h"
 #include "cli/route.h"
 #include "cli/serve.h"
@@ -62,6 +63,33 @@ int main(int argc, char** argv) {
            "Check a consistency proof (JSON on standard input)"),
        evidex::cli::MerkleCommand::kVerifyConsistency},
   };
+
+  evidex::cli::LedgerFsckOptions ledger_fsck;
+  CLI::App* ledger_cmd = app.add_subcommand(
+      "ledger", "Check a stored ledger (tamper-evident log)");
+  ledger_cmd->require_subcommand(1);
+  CLI::App* fsck_cmd = ledger_cmd->add_subcommand(
+      "fsck",
+      "Re-derive the tree from the stored entries, check every checkpoint, "
+      "name the first bad index (exit 0 sound, 1 not)");
+  fsck_cmd->add_option("dir", ledger_fsck.dir, "The ledger's directory")
+      ->required();
+  fsck_cmd->add_option("--vkey", ledger_fsck.vkey,
+                       "The log's verifier key (name+id+key) to check "
+                       "against, instead of DIR/vkey");
+  evidex::cli::LedgerCheckpointOptions ledger_checkpoint;
+  CLI::App* checkpoint_cmd = ledger_cmd->add_subcommand(
+      "checkpoint",
+      "Check a signed checkpoint against the log's key; print its origin, "
+      "size and root (JSON)");
+  checkpoint_cmd
+      ->add_option("file", ledger_checkpoint.path,
+                   "The signed checkpoint, or - for standard input")
+      ->required();
+  checkpoint_cmd
+      ->add_option("--vkey", ledger_checkpoint.vkey,
+                   "The log's verifier key (name+id+key)")
+      ->required();
 
   evidex::cli::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run a node");
@@ -207,6 +235,13 @@ int main(int argc, char** argv) {
 
   if (serve_cmd->parsed()) {
     return evidex::cli::RunServe(serve, std::cout, std::cerr);
+  }
+  if (fsck_cmd->parsed()) {
+    return evidex::cli::RunLedgerFsck(ledger_fsck, std::cout, std::cerr);
+  }
+  if (checkpoint_cmd->parsed()) {
+    return evidex::cli::RunLedgerCheckpoint(ledger_checkpoint, std::cin,
+                                            std::cout, std::cerr);
   }
   if (init_cmd->parsed()) {
     return evidex::cli::RunAdminInit(admin_init, std::cout, std::cerr);

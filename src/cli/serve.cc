@@ -23,6 +23,8 @@
 #include "law/vocabulary.h"
 #include "node/auth.h"
 #include "node/config.h"
+#include "node/keys.h"
+#include "node/ledger.h"
 #include "node/master_key.h"
 #include "node/node.h"
 #include "node/sandbox.h"
@@ -191,10 +193,46 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     }
   }
 
+  // Every organisation signs with its own key: the sandbox's, admin init's,
+  // and those of databases from before keys existed get theirs now.
+  if (Status s = (*store)->Write([&](store::Transaction& txn) -> Status {
+        EVIDEX_ASSIGN_OR_RETURN(
+            int created,
+            node::EnsureOrganisationKeys(txn, *master_key, clock.Now()));
+        if (created > 0) {
+          log.Info("organisation keys created",
+                   {{"keys", std::int64_t{created}}});
+        }
+        return OkStatus();
+      });
+      !s.ok()) {
+    err << "evidex serve: cannot create organisation keys: " << s.message()
+        << "\n";
+    return 1;
+  }
+  // The ledger: every event not yet logged is logged before the node serves.
+  auto ledger = node::NodeLedger::Open(dir, *master_key, **store, clock);
+  if (!ledger) {
+    err << "evidex serve: the ledger: " << ledger.error().message() << "\n";
+    return 1;
+  }
+  if (auto logged = (*ledger)->CatchUp(); !logged) {
+    err << "evidex serve: the ledger: " << logged.error().message() << "\n";
+    return 1;
+  } else {
+    log.Info(
+        "ledger caught up",
+        {{"logged", *logged},
+         {"size", static_cast<std::int64_t>((*ledger)->log().IntegratedSize())},
+         {"key", (*ledger)->log().verifier().VerifierKey()}});
+  }
+
   api::Metrics metrics;
   api::Router router;
-  node::Node node(**store, *law, clock, log, metrics, node_options);
+  node::Node node(**store, *law, clock, log, metrics, *master_key,
+                  node_options);
   node.RegisterRoutes(router);
+  (*ledger)->RegisterRoutes(router);
   api::ServerOptions server_options;
   server_options.host = config.host;
   server_options.port = config.port;
@@ -243,11 +281,30 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     }
   });
 
+  // The ledger's feeder: logs new events and signs a checkpoint, five times a
+  // second, in its own thread, until shutdown.
+  std::jthread feeder([&](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      auto logged = (*ledger)->CatchUp();
+      if (!logged) {
+        log.Warning("ledger catch-up failed",
+                    {{"error", logged.error().message()}});
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      wake.wait_for(lock, stop, std::chrono::milliseconds(200),
+                    [] { return false; });
+    }
+  });
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log.Info("shutting down", {{"signal", std::int64_t{signal_number}}});
   scheduler.request_stop();
   scheduler.join();
+  feeder.request_stop();
+  feeder.join();
   server.Shutdown();
   return 0;
 }
@@ -267,8 +324,8 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
     err << "evidex admin init: no source of randomness\n";
     return 1;
   }
-  if (auto master_key = node::MasterKey::LoadOrCreate(options.data_dir);
-      !master_key) {
+  auto master_key = node::MasterKey::LoadOrCreate(options.data_dir);
+  if (!master_key) {
     err << "evidex admin init: " << master_key.error().message() << "\n";
     return 1;
   }
@@ -316,6 +373,10 @@ int RunAdminInit(const AdminInitOptions& options, std::ostream& out,
   Status s = (*txn)->PutOrganisation(org);
   if (s.ok()) s = (*txn)->PutPerson(person);
   if (s.ok()) s = (*txn)->PutApiToken(token);
+  if (s.ok()) {
+    auto keys = node::EnsureOrganisationKeys(**txn, *master_key, now);
+    if (!keys) s = keys.error();
+  }
   if (s.ok()) s = (*txn)->Commit();
   if (!s.ok()) {
     err << "evidex admin init: " << s.message() << "\n";

@@ -55,6 +55,88 @@ TEST_F(CheckpointTest, TextOfTheSpecificationExample) {
   EXPECT_EQ(FormatCheckpointText(*c).value(), text);
 }
 
+// Signed tree heads of the Go checksum database (sum.golang.org), a log in
+// production that writes C2SP checkpoints, checked with its published verifier
+// key (cmd/go's default GOSUMDB). Its origin line is not its key name, so the
+// note is opened and the text parsed separately. The two heads were published
+// by the log; they are copied from public test files that pin them.
+TEST_F(CheckpointTest, GoChecksumDatabaseSignedTreeHeads) {
+  const auto sumdb = NoteVerifier::Parse(
+      "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8");
+  ASSERT_TRUE(sumdb.has_value()) << sumdb.error().ToString();
+  const std::vector<NoteVerifier> keys = {*sumdb};
+  const struct {
+    std::string note;
+    std::uint64_t size;
+    std::string root;
+  } heads[] = {
+      {"go.sum database tree\n65209736\n"
+       "5+uGFjx6xBZG8ip1+wi77v+grwbhhukIrxEUS8PXvRo=\n\n"
+       "\xE2\x80\x94 sum.golang.org "
+       "Az3grnbssgK7ubgFX36gVETtNv0U23qxyAhAMai2QUfeGa3nB/akvkMdlUErfcZz7l/"
+       "R3cVtYspg3dxXABkGZZKdsQ8=\n",
+       65209736, "5+uGFjx6xBZG8ip1+wi77v+grwbhhukIrxEUS8PXvRo="},
+      {"go.sum database tree\n31700353\n"
+       "qINS1GRFhWHwdkUeqLEoP4yEMkTBBzxBkGwGQlVlVcs=\n\n"
+       "\xE2\x80\x94 sum.golang.org "
+       "Az3grnmrIUEDFqHzAElIQCPNoRFRAAdFo47fooyWKMHb89k11GJh5zHIfNCOBmwn/"
+       "C3YI8oW9/C8DJ87F61QqspBYwM=\n",
+       31700353, "qINS1GRFhWHwdkUeqLEoP4yEMkTBBzxBkGwGQlVlVcs="},
+  };
+  for (const auto& head : heads) {
+    auto opened = OpenNote(head.note, keys);
+    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+    auto c = ParseCheckpointText(opened->note.text);
+    ASSERT_TRUE(c.has_value()) << c.error().ToString();
+    EXPECT_EQ(c->origin, "go.sum database tree");
+    EXPECT_EQ(c->size, head.size);
+    EXPECT_EQ(crypto::Base64Encode(c->root), head.root);
+    // The size changed by one: the signature no longer holds.
+    std::string forged = head.note;
+    const std::string size = std::to_string(head.size);
+    forged.replace(forged.find(size), size.size(),
+                   std::to_string(head.size + 1));
+    EXPECT_EQ(OpenNote(forged, keys).error().code(),
+              StatusCode::kUnauthenticated);
+    // Not the log's own key name: OpenCheckpoint refuses it as another log's.
+    EXPECT_EQ(OpenCheckpoint(head.note, *sumdb).error(),
+              InvalidArgumentError("checkpoint origin `go.sum database tree` "
+                                   "is not the log `sum.golang.org`"));
+  }
+}
+
+// tessera's test log key (transparency-dev/tessera: "PRIVATE+KEY+example.com/
+// log/testdata+33d7b496+AeymY/..." and its vkey) and a checkpoint it signed,
+// copied from a public test that pins it: it opens, and our signer makes the
+// same signature byte for byte (Ed25519 is deterministic).
+TEST_F(CheckpointTest, TesseraTestLogCheckpoint) {
+  const auto key = NoteVerifier::Parse(
+      "example.com/log/testdata+33d7b496+"
+      "AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx");
+  ASSERT_TRUE(key.has_value()) << key.error().ToString();
+  const std::string note =
+      "example.com/log/testdata\n100270\n"
+      "GRV1O0dCqmjjPvYi7CtOT79zb/fPwLNsMFWsynwU8Ac=\n\n"
+      "\xE2\x80\x94 example.com/log/testdata "
+      "M9e0lkcvy5bAe7rrC8tCyAP+my+CLzswA91zOpBNWVU7qCojkUOHnfdQzDImoYeYH8G8PJSw"
+      "Oqsx0RkSa261OmKVwwM=\n";
+  auto c = OpenCheckpoint(note, *key);
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->origin, "example.com/log/testdata");
+  EXPECT_EQ(c->size, 100270u);
+  const auto skey =
+      crypto::Base64Decode("AeymY/SZAX0jZcJ8enZ5FY1Dz+wTML2yWSkK+9DSF3eg")
+          .value();
+  ASSERT_EQ(skey.front(), kNoteEd25519Type);
+  const NoteSigner signer =
+      NoteSigner::Create(
+          "example.com/log/testdata",
+          crypto::Ed25519KeyPairFromSeed(std::span(skey).subspan(1)).value())
+          .value();
+  EXPECT_EQ(signer.verifier().VerifierKey(), key->VerifierKey());
+  EXPECT_EQ(SignCheckpoint(*c, signer).value(), note);
+}
+
 TEST_F(CheckpointTest, ExtensionsAndEmptyTree) {
   Checkpoint c{kOrigin, 0, EmptyRoot(), {"ext one", "two"}};
   const std::string text = FormatCheckpointText(c).value();

@@ -15,6 +15,7 @@
 #include "node/handler.h"
 #include "node/node.h"
 #include "node/secrets.h"
+#include "node/signing.h"
 #include "workflow/deadline.h"
 #include "workflow/facts.h"
 #include "workflow/machine.h"
@@ -531,6 +532,12 @@ api::Response Node::CaseEvents(const api::Request& req) {
       w.StringOrNull(e.actor_organisation_id);
       w.Key("at");
       w.String(FormatInstant(e.at));
+      w.Key("leaf_index");
+      if (e.leaf_index) {
+        w.Int(*e.leaf_index);
+      } else {
+        w.Null();
+      }
       w.EndObject();
       head.pop_back();
       out += head + ",\"payload\":" + e.payload_json + "}";
@@ -560,7 +567,10 @@ api::Response Node::TakeAction(const api::Request& req) {
   }
   const std::string& action = req.params.at("action");
   api::Response response;
+  std::optional<SignedAction> refusal;
+  std::string refusal_org;
   Status status = store_.Write([&](store::Transaction& txn) -> Status {
+    refusal.reset();
     EVIDEX_ASSIGN_OR_RETURN(Principal p, Authenticate(req, txn, now));
     auto record = LoadCase(txn, req.params.at("id"));
     if (!record && record.error().code() != StatusCode::kNotFound)
@@ -586,17 +596,40 @@ api::Response Node::TakeAction(const api::Request& req) {
     workflow::CaseView view{record->c.id, record->c.state, record->deadlines};
     Result<workflow::Step> step =
         Err(Status(StatusCode::kPermissionDenied, "not allowed"));
+    std::string acting_role;
     for (const std::string& role : roles) {
       auto attempt = workflow::Apply(*machine, record->facts, view, action,
                                      {role, p.person.roles}, now);
       if (attempt) {
         step = std::move(attempt);
+        acting_role = role;
         break;
       }
       if (step.error().code() == StatusCode::kPermissionDenied)
         step = std::move(attempt);
     }
     if (!step) return step.error();
+    // An action that binds the organisation is signed as it, and verified as
+    // its receivers will, before anything of it is stored.
+    std::string signed_document;
+    if (SignedKindOf(action)) {
+      EVIDEX_ASSIGN_OR_RETURN(auto events, txn.ListEvents(record->c.id));
+      auto input_value = ParseJson(input, JsonLimits{.max_depth = 64});
+      if (!input_value) return input_value.error();
+      EVIDEX_ASSIGN_OR_RETURN(
+          SignedAction signed_action,
+          SignAction(txn, master_key_, record->c, record->facts, events,
+                     p.organisation, p.person.id, acting_role, action,
+                     *input_value, now));
+      if (signed_action.refused()) {
+        refusal = signed_action;
+        refusal_org = p.organisation.id;
+        return Status(StatusCode::kPermissionDenied,
+                      signed_action.refusal_reason + ": " +
+                          signed_action.refusal_message);
+      }
+      signed_document = std::move(signed_action.envelope_json);
+    }
 
     store::Case updated = record->c;
     updated.state = step->to;
@@ -619,7 +652,10 @@ api::Response Node::TakeAction(const api::Request& req) {
     event.actor_organisation_id = p.organisation.id;
     event.at = now;
     event.payload_json =
-        "{\"step\":" + workflow::StepJson(*step) + ",\"input\":" + input + "}";
+        "{\"step\":" + workflow::StepJson(*step) + ",\"input\":" + input +
+        (signed_document.empty() ? ""
+                                 : ",\"signed_document\":" + signed_document) +
+        "}";
     EVIDEX_ASSIGN_OR_RETURN(auto appended, txn.AppendEvent(event));
     static_cast<void>(appended);
     EVIDEX_ASSIGN_OR_RETURN(CaseRecord reloaded, LoadCase(txn, updated.id));
@@ -630,6 +666,12 @@ api::Response Node::TakeAction(const api::Request& req) {
                               {"state", updated.state}});
     return OkStatus();
   });
+  if (refusal) {
+    RecordRefusal(store_, log_, now, "signing_refused", refusal->refusal_reason,
+                  refusal_org, req.params.at("id"), req.request_id,
+                  refusal->refusal_message);
+    return Problem(status, req, {{"reason", refusal->refusal_reason, ""}});
+  }
   if (!status.ok()) return Problem(status, req);
   return response;
 }
@@ -704,7 +746,8 @@ Result<int> Node::CheckDeadlines(Instant now) {
       for (const workflow::DeadlineEvent& e :
            workflow::CheckDeadlines(record.deadlines, now)) {
         EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(e.deadline)));
-        store::CaseEvent event{id, 0, 0, e.type, "", "", now, e.payload_json};
+        store::CaseEvent event{
+            id, 0, 0, e.type, "", "", now, e.payload_json, std::nullopt};
         EVIDEX_ASSIGN_OR_RETURN(auto stored, txn.AppendEvent(event));
         static_cast<void>(stored);
         ++appended;
@@ -728,8 +771,11 @@ Result<int> Node::CheckDeadlines(Instant now) {
           EVIDEX_RETURN_IF_ERROR(txn.PutDeadline(ToStore(d)));
         }
         store::CaseEvent moved{
-            id, 0,  0,   step->event_type,
-            "", "", now, "{\"step\":" + workflow::StepJson(*step) + "}"};
+            id,          0,
+            0,           step->event_type,
+            "",          "",
+            now,         "{\"step\":" + workflow::StepJson(*step) + "}",
+            std::nullopt};
         EVIDEX_ASSIGN_OR_RETURN(auto stored_move, txn.AppendEvent(moved));
         static_cast<void>(stored_move);
         ++appended;

@@ -47,12 +47,14 @@ api::Response OpenApiDocument(const api::Request&) {
 }  // namespace
 
 Node::Node(store::Store& store, const law::Law& law, const Clock& clock,
-           Logger& log, api::Metrics& metrics, NodeOptions options)
+           Logger& log, api::Metrics& metrics, const MasterKey& master_key,
+           NodeOptions options)
     : store_(store),
       law_(law),
       clock_(clock),
       log_(log),
       metrics_(metrics),
+      master_key_(master_key),
       options_(std::move(options)),
       access_(store) {}
 
@@ -108,6 +110,20 @@ void Node::RegisterRoutes(api::Router& router) {
   router.Add("POST", "/api/v1/cases/{id}/attachments", bind(&Node::AttachFile));
   router.Add("GET", "/api/v1/attachments/{id}",
              bind(&Node::DownloadAttachment));
+  router.Add("GET", "/api/v1/organisations/{id}/keys", bind(&Node::ListKeys));
+  router.Add("POST", "/api/v1/organisations/{id}/keys",
+             bind(&Node::RotateOrganisationKey));
+  router.Add("POST", "/api/v1/organisations/{id}/keys/{key_id}/revoke",
+             bind(&Node::RevokeOrganisationKey));
+  router.Add("POST", "/api/v1/deliveries", bind(&Node::Deliver));
+  router.Add("GET", "/api/v1/organisations/{id}/security-events",
+             bind(&Node::SecurityEvents), kInline);
+  router.Add("GET", "/api/v1/organisations/{id}/settings",
+             bind(&Node::GetSettings));
+  router.Add("PUT", "/api/v1/organisations/{id}/settings",
+             bind(&Node::PutSettings));
+  router.Add("POST", "/api/v1/cases/{id}/approvals",
+             bind(&Node::ApproveSigning));
 }
 
 api::Response Node::Health(const api::Request& req) {

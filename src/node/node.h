@@ -14,6 +14,19 @@
 // party downloads them. Each upload and download is a case event, and each
 // download an access record, written before the bytes leave.
 //
+// Signatures (signing.h): the actions that bind an organisation (issuing,
+// validating, responding, objecting) are signed with its key, only when it is
+// competent for them, and verified as their receivers will before anything of
+// them is stored; refusals go to the security log. A signed order delivered
+// from outside (deliveries.cc) passes the same checks; an organisation's
+// administrators and auditors read its refusals (security_log.cc). Four eyes
+// (four_eyes.cc): an emergency order is signed only after a second person of
+// the issuing organisation approved it, unless its administrators turned the
+// setting off.
+//
+// Keys (organisation_keys.cc): an organisation's administrators list its
+// public keys with their validity, rotate keys in and revoke them.
+//
 // Thread-safe: handlers run concurrently; all state is in the store.
 #ifndef EVIDEX_NODE_NODE_H_
 #define EVIDEX_NODE_NODE_H_
@@ -28,6 +41,7 @@
 #include "law/law.h"
 #include "node/access_recorder.h"
 #include "node/auth.h"
+#include "node/master_key.h"
 #include "store/store.h"
 
 namespace evidex::node {
@@ -46,8 +60,10 @@ struct NodeOptions {
 
 class Node {
  public:
+  // `master_key` opens the organisations' signing keys (node/keys.h).
   Node(store::Store& store, const law::Law& law, const Clock& clock,
-       Logger& log, api::Metrics& metrics, NodeOptions options);
+       Logger& log, api::Metrics& metrics, const MasterKey& master_key,
+       NodeOptions options);
 
   // Adds every endpoint to `router`.
   void RegisterRoutes(api::Router& router);
@@ -90,12 +106,21 @@ class Node {
   api::Response Inbox(const api::Request& req);
   api::Response AttachFile(const api::Request& req);
   api::Response DownloadAttachment(const api::Request& req);
+  api::Response ListKeys(const api::Request& req);
+  api::Response RotateOrganisationKey(const api::Request& req);
+  api::Response RevokeOrganisationKey(const api::Request& req);
+  api::Response Deliver(const api::Request& req);
+  api::Response GetSettings(const api::Request& req);
+  api::Response PutSettings(const api::Request& req);
+  api::Response ApproveSigning(const api::Request& req);
+  api::Response SecurityEvents(const api::Request& req);
 
   store::Store& store_;
   const law::Law& law_;
   const Clock& clock_;
   Logger& log_;
   api::Metrics& metrics_;
+  const MasterKey master_key_;
   NodeOptions options_;
   AccessRecorder access_;
 };

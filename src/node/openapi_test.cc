@@ -1,6 +1,7 @@
-// The OpenAPI document describes exactly the routes the node registers: every
-// (method, path) of the router is an operation of the document, and the
-// reverse. tests/api/openapi_test.mjs checks the responses themselves.
+// The OpenAPI document describes exactly the routes the node registers (its
+// use cases' and its ledger's): every (method, path) of the router is an
+// operation of the document, and the reverse. tests/api/openapi_test.mjs checks
+// the responses themselves.
 #include "node/openapi.h"
 
 #include <gmock/gmock.h>
@@ -21,7 +22,10 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "law/law.h"
+#include "node/ledger.h"
+#include "node/master_key.h"
 #include "node/node.h"
+#include "node/secrets.h"
 #include "store/sqlite_store.h"
 
 namespace evidex::node {
@@ -56,6 +60,7 @@ TEST(OpenApiTest, IsAnOpenApi31Document) {
 }
 
 TEST(OpenApiTest, DescribesExactlyTheRoutesTheNodeRegisters) {
+  ASSERT_TRUE(InitSecrets().ok());
   char pattern[] = "/tmp/evidex-openapi-XXXXXX";
   ASSERT_NE(mkdtemp(pattern), nullptr);
   std::string dir = pattern;
@@ -68,9 +73,14 @@ TEST(OpenApiTest, DescribesExactlyTheRoutesTheNodeRegisters) {
   {
     auto store = store::OpenSqliteStore(dir + "/evidex.db", clock);
     ASSERT_TRUE(store.has_value()) << store.error().message();
-    Node node(**store, *law, clock, log, metrics, {});
+    auto master_key = MasterKey::LoadOrCreate(dir);
+    ASSERT_TRUE(master_key.has_value()) << master_key.error().message();
+    Node node(**store, *law, clock, log, metrics, *master_key, {});
+    auto ledger = NodeLedger::Open(dir, *master_key, **store, clock);
+    ASSERT_TRUE(ledger.has_value()) << ledger.error().message();
     api::Router router;
     node.RegisterRoutes(router);
+    (*ledger)->RegisterRoutes(router);
     std::vector<std::string> registered = router.Patterns();
     std::sort(registered.begin(), registered.end());
     EXPECT_THAT(DocumentedRoutes(), ::testing::ContainerEq(registered));

@@ -111,6 +111,10 @@ Result<std::vector<SandboxPerson>> SeedSandbox(store::Store& store,
     if (!seeded) {
       store::Organisation org{d.id,    d.name,        d.kind,
                               d.state, d.authorities, now};
+      // One demo person per organisation: no second person could approve an
+      // emergency order, so four eyes starts off here (an administrator
+      // turns it on: PUT /api/v1/organisations/{id}/settings).
+      org.four_eyes_emergency = false;
       EVIDEX_RETURN_IF_ERROR(txn->PutOrganisation(org));
       store::Person person;
       person.id = person_id;

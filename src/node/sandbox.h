@@ -9,6 +9,9 @@
 // Protocol is not in force for anyone in reality), so that Art. 7-10 channels
 // open between them; SandboxOverrides gives these records to the node.
 //
+// Each demo organisation has one person, so its four-eyes setting for
+// emergency orders starts off (a real organisation's starts on).
+//
 // SeedSandbox is idempotent: the first call creates everything and returns
 // every demo person with a fresh API token; later calls create nothing and
 // return an empty list, unless `reissue_tokens` is set, when they issue new

@@ -211,8 +211,104 @@ CREATE TABLE attachments (
 ) STRICT;
 )sql";
 
+// Version 2: organisations' keys, the security log, and the four-eyes setting
+// of organisations (on unless turned off).
+//
+// A key's public half is 32 bytes; its secret half is stored only sealed under
+// the node's master key (at most 256 bytes: version, nonce, ciphertext, tag).
+// Keys are listed per organisation by (organisation_id, valid_from, id). The
+// security log is append-only (triggers refuse UPDATE and DELETE), numbered by
+// seq, and read per organisation newest first, by (organisation_id, seq).
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE organisations ADD COLUMN four_eyes_emergency INTEGER NOT NULL DEFAULT 1
+  CONSTRAINT organisations_four_eyes_emergency_boolean
+    CHECK (four_eyes_emergency IN (0, 1));
+
+CREATE TABLE organisation_keys (
+  id TEXT NOT NULL PRIMARY KEY
+    CONSTRAINT organisation_keys_id_length CHECK (length(id) BETWEEN 1 AND 128),
+  organisation_id TEXT NOT NULL REFERENCES organisations (id),
+  kind TEXT NOT NULL
+    CONSTRAINT organisation_keys_kind CHECK (kind IN ('signing', 'encryption')),
+  public_key BLOB NOT NULL
+    CONSTRAINT organisation_keys_public_key_length CHECK (length(public_key) = 32),
+  sealed_secret BLOB NOT NULL
+    CONSTRAINT organisation_keys_sealed_secret_length
+      CHECK (length(sealed_secret) BETWEEN 1 AND 256),
+  valid_from INTEGER NOT NULL,
+  valid_until INTEGER,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX organisation_keys_by_organisation
+  ON organisation_keys (organisation_id, valid_from, id);
+
+CREATE TABLE security_events (
+  seq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL
+    CONSTRAINT security_events_kind_length CHECK (length(kind) BETWEEN 1 AND 128),
+  reason TEXT NOT NULL
+    CONSTRAINT security_events_reason_length CHECK (length(reason) BETWEEN 1 AND 128),
+  organisation_id TEXT NOT NULL
+    CONSTRAINT security_events_organisation_id_length
+      CHECK (length(organisation_id) <= 128),
+  detail_json TEXT NOT NULL
+    CONSTRAINT security_events_detail_json
+      CHECK (length(detail_json) <= 65536 AND json_valid(detail_json))
+) STRICT;
+CREATE INDEX security_events_by_organisation
+  ON security_events (organisation_id, seq);
+CREATE TRIGGER security_events_no_update BEFORE UPDATE ON security_events
+BEGIN
+  SELECT RAISE(ABORT, 'the security log is append-only');
+END;
+CREATE TRIGGER security_events_no_delete BEFORE DELETE ON security_events
+BEGIN
+  SELECT RAISE(ABORT, 'the security log is append-only');
+END;
+)sql";
+
+// Version 3: the ledger's bookkeeping.
+//
+// event_leaves maps each logged event (by global_seq) to its leaf index in the
+// node's ledger, both unique; the last logged event is found through the
+// leaf_index index. case_salts holds each case's random salt (16 to 64 bytes),
+// with which personal data in the case's leaves is hashed. Both are set once:
+// triggers refuse UPDATE and DELETE.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE event_leaves (
+  global_seq INTEGER NOT NULL PRIMARY KEY REFERENCES events (global_seq),
+  leaf_index INTEGER NOT NULL UNIQUE
+    CONSTRAINT event_leaves_leaf_index_nonnegative CHECK (leaf_index >= 0)
+) STRICT;
+CREATE TRIGGER event_leaves_no_update BEFORE UPDATE ON event_leaves
+BEGIN
+  SELECT RAISE(ABORT, 'event leaves are set once');
+END;
+CREATE TRIGGER event_leaves_no_delete BEFORE DELETE ON event_leaves
+BEGIN
+  SELECT RAISE(ABORT, 'event leaves are set once');
+END;
+
+CREATE TABLE case_salts (
+  case_id TEXT NOT NULL PRIMARY KEY REFERENCES cases (id),
+  salt BLOB NOT NULL
+    CONSTRAINT case_salts_salt_length CHECK (length(salt) BETWEEN 16 AND 64)
+) STRICT;
+CREATE TRIGGER case_salts_no_update BEFORE UPDATE ON case_salts
+BEGIN
+  SELECT RAISE(ABORT, 'case salts are set once');
+END;
+CREATE TRIGGER case_salts_no_delete BEFORE DELETE ON case_salts
+BEGIN
+  SELECT RAISE(ABORT, 'case salts are set once');
+END;
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "organisation keys and security log", kSchemaV2},
+    {3, "ledger leaves and case salts", kSchemaV3},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;

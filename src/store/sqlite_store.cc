@@ -43,13 +43,15 @@ constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO create_case";
 
 constexpr std::string_view kInsertOrganisation =
     "INSERT INTO organisations (id, name, kind, state, authorities, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "created_at, four_eyes_emergency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kSelectOrganisation =
-    "SELECT id, name, kind, state, authorities, created_at FROM organisations "
-    "WHERE id = ?1";
+    "SELECT id, name, kind, state, authorities, created_at, "
+    "four_eyes_emergency FROM organisations WHERE id = ?1";
 constexpr std::string_view kListOrganisations =
-    "SELECT id, name, kind, state, authorities, created_at FROM organisations "
-    "ORDER BY id";
+    "SELECT id, name, kind, state, authorities, created_at, "
+    "four_eyes_emergency FROM organisations ORDER BY id";
+constexpr std::string_view kSetFourEyesEmergency =
+    "UPDATE organisations SET four_eyes_emergency = ?2 WHERE id = ?1";
 constexpr std::string_view kOrganisationExists =
     "SELECT 1 FROM organisations WHERE id = ?1";
 
@@ -138,9 +140,28 @@ constexpr std::string_view kInsertEvent =
     "SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM events "
     "WHERE case_id = ?1 RETURNING seq, global_seq";
 constexpr std::string_view kListEvents =
-    "SELECT case_id, seq, global_seq, type, actor_person_id, "
-    "actor_organisation_id, at, payload_json FROM events WHERE case_id = ?1 "
-    "ORDER BY seq";
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index FROM events e "
+    "LEFT JOIN event_leaves l ON l.global_seq = e.global_seq "
+    "WHERE e.case_id = ?1 ORDER BY e.seq";
+constexpr std::string_view kListEventsAfter =
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index FROM events e "
+    "LEFT JOIN event_leaves l ON l.global_seq = e.global_seq "
+    "WHERE e.global_seq > ?1 ORDER BY e.global_seq LIMIT ?2";
+constexpr std::string_view kLastLoggedEvent =
+    "SELECT e.case_id, e.seq, e.global_seq, e.type, e.actor_person_id, "
+    "e.actor_organisation_id, e.at, e.payload_json, l.leaf_index "
+    "FROM event_leaves l JOIN events e ON e.global_seq = l.global_seq "
+    "WHERE l.leaf_index = (SELECT max(leaf_index) FROM event_leaves)";
+constexpr std::string_view kEventExists =
+    "SELECT 1 FROM events WHERE global_seq = ?1";
+constexpr std::string_view kInsertEventLeaf =
+    "INSERT INTO event_leaves (global_seq, leaf_index) VALUES (?1, ?2)";
+constexpr std::string_view kSelectCaseSalt =
+    "SELECT salt FROM case_salts WHERE case_id = ?1";
+constexpr std::string_view kInsertCaseSalt =
+    "INSERT INTO case_salts (case_id, salt) VALUES (?1, ?2)";
 
 constexpr std::string_view kPutDeadline =
     "INSERT INTO deadlines (case_id, name, rule_id, due_at, warn_at, status) "
@@ -176,6 +197,32 @@ constexpr std::string_view kSelectAttachment =
     "SELECT id, case_id, name, media_type, sha256, bytes, created_at FROM "
     "attachments WHERE id = ?1";
 
+constexpr std::string_view kInsertOrganisationKey =
+    "INSERT INTO organisation_keys (id, organisation_id, kind, public_key, "
+    "sealed_secret, valid_from, valid_until, revoked_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr std::string_view kSelectOrganisationKey =
+    "SELECT id, organisation_id, kind, public_key, sealed_secret, valid_from, "
+    "valid_until, revoked_at FROM organisation_keys WHERE id = ?1";
+constexpr std::string_view kListOrganisationKeys =
+    "SELECT id, organisation_id, kind, public_key, sealed_secret, valid_from, "
+    "valid_until, revoked_at FROM organisation_keys WHERE organisation_id = ?1 "
+    "ORDER BY valid_from, id";
+constexpr std::string_view kRetireOrganisationKey =
+    "UPDATE organisation_keys SET valid_until = coalesce(valid_until, ?2) "
+    "WHERE id = ?1";
+constexpr std::string_view kRevokeOrganisationKey =
+    "UPDATE organisation_keys SET revoked_at = coalesce(revoked_at, ?2) "
+    "WHERE id = ?1";
+
+constexpr std::string_view kInsertSecurityEvent =
+    "INSERT INTO security_events (at, kind, reason, organisation_id, "
+    "detail_json) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq";
+constexpr std::string_view kListSecurityEvents =
+    "SELECT seq, at, kind, reason, organisation_id, detail_json FROM "
+    "security_events WHERE organisation_id = ?1 AND seq < ?2 "
+    "ORDER BY seq DESC LIMIT ?3";
+
 constexpr std::string_view kGroupSavepoint = "SAVEPOINT group_job";
 constexpr std::string_view kGroupRollback = "ROLLBACK TO group_job";
 constexpr std::string_view kGroupRelease = "RELEASE group_job";
@@ -195,6 +242,7 @@ constexpr std::string_view kStatements[] = {
     kInsertOrganisation,
     kSelectOrganisation,
     kListOrganisations,
+    kSetFourEyesEmergency,
     kOrganisationExists,
     kInsertPerson,
     kUpdatePerson,
@@ -219,6 +267,12 @@ constexpr std::string_view kStatements[] = {
     kCaseExists,
     kInsertEvent,
     kListEvents,
+    kListEventsAfter,
+    kLastLoggedEvent,
+    kEventExists,
+    kInsertEventLeaf,
+    kSelectCaseSalt,
+    kInsertCaseSalt,
     kPutDeadline,
     kListDeadlines,
     kListDeadlinesToCheck,
@@ -228,6 +282,13 @@ constexpr std::string_view kStatements[] = {
     kInsertIdempotency,
     kInsertAttachment,
     kSelectAttachment,
+    kInsertOrganisationKey,
+    kSelectOrganisationKey,
+    kListOrganisationKeys,
+    kRetireOrganisationKey,
+    kRevokeOrganisationKey,
+    kInsertSecurityEvent,
+    kListSecurityEvents,
 };
 
 [[maybe_unused]] bool IsListed(std::string_view sql) {
@@ -364,6 +425,7 @@ Result<Organisation> ReadOrganisation(const Statement& st) {
       o.authorities,
       DecodeList(st.ColumnText(4), "organisations", o.id, "authorities"));
   o.created_at = ToInstant(st.ColumnInt(5));
+  o.four_eyes_emergency = st.ColumnInt(6) != 0;
   return o;
 }
 
@@ -432,6 +494,7 @@ Result<CaseEvent> ReadEvent(const Statement& st) {
   e.actor_organisation_id = st.ColumnText(5);
   e.at = ToInstant(st.ColumnInt(6));
   e.payload_json = st.ColumnText(7);
+  if (!st.ColumnIsNull(8)) e.leaf_index = st.ColumnInt(8);
   return e;
 }
 
@@ -482,6 +545,34 @@ Result<Attachment> ReadAttachment(const Statement& st) {
                        "the bytes do not hash to the stored sha256"));
   }
   return a;
+}
+
+Result<OrganisationKey> ReadOrganisationKey(const Statement& st) {
+  OrganisationKey k;
+  k.id = st.ColumnText(0);
+  k.organisation_id = st.ColumnText(1);
+  k.kind = st.ColumnText(2);
+  k.public_key = st.ColumnBlob(3);
+  k.sealed_secret = st.ColumnBlob(4);
+  k.valid_from = ToInstant(st.ColumnInt(5));
+  k.valid_until = OptionalInstant(st, 6);
+  k.revoked_at = OptionalInstant(st, 7);
+  if (k.public_key.size() != 32) {
+    return Err(
+        Corrupt("organisation_keys", k.id, "the public key is not 32 bytes"));
+  }
+  return k;
+}
+
+Result<SecurityEvent> ReadSecurityEvent(const Statement& st) {
+  SecurityEvent e;
+  e.seq = st.ColumnInt(0);
+  e.at = ToInstant(st.ColumnInt(1));
+  e.kind = st.ColumnText(2);
+  e.reason = st.ColumnText(3);
+  e.organisation_id = st.ColumnText(4);
+  e.detail_json = st.ColumnText(5);
+  return e;
 }
 
 // The single row of `st`, or kNotFound with `missing`.
@@ -626,8 +717,22 @@ class SqliteTransaction final : public Transaction {
                               EncodeList(org.authorities, "authorities"));
       EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kInsertOrganisation));
       EVIDEX_RETURN_IF_ERROR(st.BindAll(org.id, org.name, org.kind, org.state,
-                                        authorities, Millis(org.created_at)));
+                                        authorities, Millis(org.created_at),
+                                        std::int64_t{org.four_eyes_emergency}));
       return st.Run();
+    });
+  }
+
+  Status SetFourEyesEmergency(const std::string& organisation_id,
+                              bool on) override {
+    return WithContext("set four eyes", organisation_id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                              Prepare(*db_, kSetFourEyesEmergency));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(organisation_id, std::int64_t{on}));
+      EVIDEX_RETURN_IF_ERROR(st.Run());
+      if (db_->Changes() == 0) return NotFoundError("no such organisation");
+      return OkStatus();
     });
   }
 
@@ -1071,6 +1176,158 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Status PutOrganisationKey(const OrganisationKey& k) override {
+    return WithContext("put organisation key", k.id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_RETURN_IF_ERROR(Exists(kOrganisationExists, k.organisation_id,
+                                    "no such organisation"));
+      EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                              Prepare(*db_, kInsertOrganisationKey));
+      EVIDEX_RETURN_IF_ERROR(
+          st.BindAll(k.id, k.organisation_id, k.kind, Blob{k.public_key},
+                     Blob{k.sealed_secret}, Millis(k.valid_from),
+                     Millis(k.valid_until), Millis(k.revoked_at)));
+      return st.Run();
+    });
+  }
+
+  Result<OrganisationKey> GetOrganisationKey(const std::string& id) override {
+    return WithContext(
+        "get organisation key", id, [&]() -> Result<OrganisationKey> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kSelectOrganisationKey));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(id));
+          return ReadOne(st, ReadOrganisationKey, "no such organisation key");
+        });
+  }
+
+  Result<std::vector<OrganisationKey>> ListOrganisationKeys(
+      const std::string& organisation_id) override {
+    return WithContext("list organisation keys", organisation_id,
+                       [&]() -> Result<std::vector<OrganisationKey>> {
+                         EVIDEX_RETURN_IF_ERROR(CheckOpen());
+                         EVIDEX_ASSIGN_OR_RETURN(
+                             Statement st,
+                             Prepare(*db_, kListOrganisationKeys));
+                         EVIDEX_RETURN_IF_ERROR(st.BindAll(organisation_id));
+                         return ReadAll(st, ReadOrganisationKey);
+                       });
+  }
+
+  Status RetireOrganisationKey(const std::string& id, Instant at) override {
+    return SetKeyTime(kRetireOrganisationKey, "retire organisation key", id,
+                      at);
+  }
+
+  Status RevokeOrganisationKey(const std::string& id, Instant at) override {
+    return SetKeyTime(kRevokeOrganisationKey, "revoke organisation key", id,
+                      at);
+  }
+
+  Result<SecurityEvent> AppendSecurityEvent(const SecurityEvent& e) override {
+    return WithContext(
+        "append security event", e.kind, [&]() -> Result<SecurityEvent> {
+          EVIDEX_RETURN_IF_ERROR(CheckWritable());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kInsertSecurityEvent));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(Millis(e.at), e.kind, e.reason,
+                                            e.organisation_id, e.detail_json));
+          EVIDEX_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) return Err(InternalError("the insert returned no seq"));
+          SecurityEvent stored = e;
+          stored.seq = st.ColumnInt(0);
+          return stored;
+        });
+  }
+
+  Result<std::vector<SecurityEvent>> ListSecurityEvents(
+      const std::string& organisation_id, std::int64_t before_seq,
+      int limit) override {
+    return WithContext("list security events", "",
+                       [&]() -> Result<std::vector<SecurityEvent>> {
+                         EVIDEX_RETURN_IF_ERROR(CheckOpen());
+                         EVIDEX_ASSIGN_OR_RETURN(
+                             Statement st, Prepare(*db_, kListSecurityEvents));
+                         EVIDEX_RETURN_IF_ERROR(st.BindAll(
+                             organisation_id, before_seq, std::int64_t{limit}));
+                         return ReadAll(st, ReadSecurityEvent);
+                       });
+  }
+
+  Result<std::vector<CaseEvent>> ListEventsAfter(std::int64_t after_global_seq,
+                                                 int limit) override {
+    return WithContext(
+        "list events after", std::to_string(after_global_seq),
+        [&]() -> Result<std::vector<CaseEvent>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          if (limit < 1) {
+            return Err(InvalidArgumentError("limit must be at least 1"));
+          }
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kListEventsAfter));
+          EVIDEX_RETURN_IF_ERROR(
+              st.BindAll(after_global_seq, std::int64_t{limit}));
+          return ReadAll(st, ReadEvent);
+        });
+  }
+
+  Status PutEventLeaf(std::int64_t global_seq,
+                      std::int64_t leaf_index) override {
+    return WithContext(
+        "put event leaf", std::to_string(global_seq), [&]() -> Status {
+          EVIDEX_RETURN_IF_ERROR(CheckWritable());
+          {
+            EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kEventExists));
+            EVIDEX_RETURN_IF_ERROR(st.BindAll(global_seq));
+            EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
+            if (!found) return NotFoundError("no such event");
+          }
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kInsertEventLeaf));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(global_seq, leaf_index));
+          return st.Run();
+        });
+  }
+
+  Result<std::optional<CaseEvent>> LastLoggedEvent() override {
+    return WithContext(
+        "last logged event", "", [&]() -> Result<std::optional<CaseEvent>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_ASSIGN_OR_RETURN(Statement st,
+                                  Prepare(*db_, kLastLoggedEvent));
+          EVIDEX_ASSIGN_OR_RETURN(auto events, ReadAll(st, ReadEvent));
+          if (events.empty()) return std::optional<CaseEvent>();
+          return std::optional<CaseEvent>(std::move(events.front()));
+        });
+  }
+
+  Result<std::optional<std::string>> GetCaseSalt(
+      const std::string& case_id) override {
+    return WithContext(
+        "get salt of case", case_id,
+        [&]() -> Result<std::optional<std::string>> {
+          EVIDEX_RETURN_IF_ERROR(CheckOpen());
+          EVIDEX_RETURN_IF_ERROR(Exists(kCaseExists, case_id, "no such case"));
+          EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kSelectCaseSalt));
+          EVIDEX_RETURN_IF_ERROR(st.BindAll(case_id));
+          EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
+          if (!found) return std::optional<std::string>();
+          return std::optional<std::string>(st.ColumnBlob(0));
+        });
+  }
+
+  Status PutCaseSalt(const std::string& case_id,
+                     const std::string& salt) override {
+    return WithContext("put salt of case", case_id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_RETURN_IF_ERROR(Exists(kCaseExists, case_id, "no such case"));
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kInsertCaseSalt));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(case_id, Blob{salt}));
+      return st.Run();
+    });
+  }
+
   Status Commit() override {
     return WithContext("commit", "", [&]() -> Status {
       EVIDEX_RETURN_IF_ERROR(CheckOpen());
@@ -1110,6 +1367,20 @@ class SqliteTransaction final : public Transaction {
     EVIDEX_ASSIGN_OR_RETURN(bool found, st.Step());
     if (!found) return NotFoundError(std::string(missing));
     return OkStatus();
+  }
+
+  // RetireOrganisationKey and RevokeOrganisationKey: one nullable time, set
+  // once.
+  Status SetKeyTime(std::string_view sql, std::string_view what,
+                    const std::string& id, Instant at) {
+    return WithContext(what, id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, sql));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(id, Millis(at)));
+      EVIDEX_RETURN_IF_ERROR(st.Run());
+      if (db_->Changes() == 0) return NotFoundError("no such organisation key");
+      return OkStatus();
+    });
   }
 
   Status InsertParty(const CaseParty& party) {

@@ -89,7 +89,8 @@ CaseEvent MakeEvent(const std::string& case_id, const std::string& type,
                    .actor_person_id = "",
                    .actor_organisation_id = "org-a",
                    .at = at,
-                   .payload_json = "{}"};
+                   .payload_json = "{}",
+                   .leaf_index = std::nullopt};
 }
 
 // Creates case `id` of org-a, with org-a as issuer and its first event.
@@ -699,6 +700,19 @@ TEST_F(SqliteStoreTest, EventsAndAccessRecordsAreAppendOnly) {
   EVIDEX_EXPECT_CODE(raw.Exec("UPDATE access_records SET purpose = 'other'"),
                      StatusCode::kFailedPrecondition);
   EVIDEX_EXPECT_CODE(raw.Exec("DELETE FROM access_records"),
+                     StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, SecurityLogIsAppendOnly) {
+  ASSERT_NO_FATAL_FAILURE(Populate({}));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(sqlite::Database raw, Raw());
+  EVIDEX_ASSERT_OK(
+      raw.Exec("INSERT INTO security_events (at, kind, reason, "
+               "organisation_id, detail_json) VALUES (0, "
+               "'signed_document_refused', 'wrong_signature', 'org-a', '{}')"));
+  EVIDEX_EXPECT_CODE(raw.Exec("UPDATE security_events SET reason = 'none'"),
+                     StatusCode::kFailedPrecondition);
+  EVIDEX_EXPECT_CODE(raw.Exec("DELETE FROM security_events"),
                      StatusCode::kFailedPrecondition);
 }
 

@@ -4,7 +4,8 @@
 // A node keeps organisations, people, API tokens, sessions, cases with their
 // parties, the append-only history of every case (events), deadlines, the
 // record of every read of case data (CETS 224 Art. 14(8)), idempotency records
-// for creating requests, and attached files. Two backends implement this
+// for creating requests, attached files, organisations' keys (secret halves
+// sealed) and the security log. Two backends implement this
 // contract: SQLite (embedded, the default) and PostgreSQL (several nodes
 // sharing one database). One conformance suite (store_conformance.h) runs
 // against both.
@@ -62,6 +63,9 @@ struct Organisation {
   // prosecutor, ...).
   std::vector<std::string> authorities;
   Instant created_at;
+  // An emergency order is signed only after a second person of the
+  // organisation approved it (four eyes).
+  bool four_eyes_emergency = true;
 };
 
 struct Person {
@@ -130,6 +134,9 @@ struct CaseEvent {
   std::string actor_organisation_id;
   Instant at;
   std::string payload_json;
+  // Set by the store when read: the event's leaf index in the node's ledger,
+  // once it is logged (PutEventLeaf). Ignored by AppendEvent.
+  std::optional<std::int64_t> leaf_index;
 };
 
 struct Deadline {
@@ -170,6 +177,35 @@ struct Attachment {
   Instant created_at;
 };
 
+// An organisation's key pair. The public half is stored as is; the secret half
+// only sealed under the node's master key (node/master_key.h), so that a copy
+// of the database alone reveals no secret key. A key is valid from
+// `valid_from`; rotation ends its validity at `valid_until` (it still verifies
+// what it signed before), revocation at `revoked_at` (nothing it signed at or
+// after that time is valid). Both are set at most once.
+struct OrganisationKey {
+  std::string id;
+  std::string organisation_id;
+  std::string kind;           // signing (Ed25519) or encryption (X25519)
+  std::string public_key;     // 32 bytes
+  std::string sealed_secret;  // the secret half, sealed; never plaintext
+  Instant valid_from;
+  std::optional<Instant> valid_until;
+  std::optional<Instant> revoked_at;
+};
+
+// A refused security-relevant input (an incoming signed document that does not
+// verify, a refused signing request), kept for the security officer. Holds no
+// secret: reasons, ids and a short JSON detail.
+struct SecurityEvent {
+  std::int64_t seq = 0;  // set by the store: node-wide, increasing
+  Instant at;
+  std::string kind;             // e.g. signed_document_refused
+  std::string reason;           // a stable reason code, e.g. wrong_signature
+  std::string organisation_id;  // the organisation concerned (receiver, signer)
+  std::string detail_json;      // a JSON object
+};
+
 struct CasePage {
   std::vector<Case> cases;
   std::string next_cursor;  // empty when there is no further page
@@ -183,6 +219,9 @@ class Transaction {
       const Organisation& org) = 0;  // insert; kAlreadyExists
   virtual Result<Organisation> GetOrganisation(const std::string& id) = 0;
   virtual Result<std::vector<Organisation>> ListOrganisations() = 0;
+  // Sets the organisation's four_eyes_emergency; kNotFound for an unknown id.
+  virtual Status SetFourEyesEmergency(const std::string& organisation_id,
+                                      bool on) = 0;
 
   virtual Status PutPerson(
       const Person& person) = 0;  // insert; kAlreadyExists on id or email
@@ -246,6 +285,48 @@ class Transaction {
 
   virtual Status PutAttachment(const Attachment& a) = 0;
   virtual Result<Attachment> GetAttachment(const std::string& id) = 0;
+
+  // Inserts the key; kAlreadyExists for a repeated id, kNotFound (or the
+  // backend's constraint error) for an unknown organisation.
+  virtual Status PutOrganisationKey(const OrganisationKey& key) = 0;
+  virtual Result<OrganisationKey> GetOrganisationKey(const std::string& id) = 0;
+  // The organisation's keys of every kind, oldest valid_from first (then id).
+  virtual Result<std::vector<OrganisationKey>> ListOrganisationKeys(
+      const std::string& organisation_id) = 0;
+  // Sets valid_until (rotation) or revoked_at to `at` unless already set (the
+  // first time counts); kNotFound for an unknown key.
+  virtual Status RetireOrganisationKey(const std::string& id, Instant at) = 0;
+  virtual Status RevokeOrganisationKey(const std::string& id, Instant at) = 0;
+
+  // Appends to the security log; returns the stored event (with seq).
+  virtual Result<SecurityEvent> AppendSecurityEvent(
+      const SecurityEvent& event) = 0;
+  // The organisation's newest `limit` events with seq < before_seq, newest
+  // first (pass the last seq of a page to read the next one).
+  virtual Result<std::vector<SecurityEvent>> ListSecurityEvents(
+      const std::string& organisation_id, std::int64_t before_seq,
+      int limit) = 0;
+
+  // The node's ledger: every event becomes one leaf, in global_seq order.
+  // Events with global_seq > after_global_seq, in global_seq order, at most
+  // `limit` (at least 1, else kInvalidArgument).
+  virtual Result<std::vector<CaseEvent>> ListEventsAfter(
+      std::int64_t after_global_seq, int limit) = 0;
+  // Records that event `global_seq` is leaf `leaf_index` (>= 0) of the ledger.
+  // Set once: kAlreadyExists when the event or the leaf index is recorded
+  // already; kNotFound for an unknown event.
+  virtual Status PutEventLeaf(std::int64_t global_seq,
+                              std::int64_t leaf_index) = 0;
+  // The logged event with the largest leaf index; nullopt when none is logged.
+  virtual Result<std::optional<CaseEvent>> LastLoggedEvent() = 0;
+  // The case's ledger salt (random bytes, set once), nullopt when it has none
+  // yet; kNotFound for an unknown case.
+  virtual Result<std::optional<std::string>> GetCaseSalt(
+      const std::string& case_id) = 0;
+  // Sets the case's salt, 16 to 64 bytes (else kInvalidArgument);
+  // kAlreadyExists when it has one, kNotFound for an unknown case.
+  virtual Status PutCaseSalt(const std::string& case_id,
+                             const std::string& salt) = 0;
 
   // Makes every change durable, then visible. After Commit the transaction is
   // finished.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 #include <span>
@@ -111,7 +112,8 @@ CaseEvent MakeEvent(const std::string& case_id, const std::string& type,
                    .actor_person_id = "alice",
                    .actor_organisation_id = "org-a",
                    .at = at,
-                   .payload_json = R"({"note":"step )" + type + R"("})"};
+                   .payload_json = R"({"note":"step )" + type + R"("})",
+                   .leaf_index = std::nullopt};
 }
 
 Deadline MakeDeadline(const std::string& case_id, const std::string& name,
@@ -163,6 +165,7 @@ void ExpectSame(const Organisation& got, const Organisation& want) {
   EXPECT_EQ(got.state, want.state);
   EXPECT_EQ(got.authorities, want.authorities);
   EXPECT_EQ(Ms(got.created_at), Ms(want.created_at));
+  EXPECT_EQ(got.four_eyes_emergency, want.four_eyes_emergency);
 }
 
 void ExpectSame(const Person& got, const Person& want) {
@@ -329,6 +332,7 @@ TEST_P(StoreConformanceTest, OrganisationRoundTrips) {
   Organisation bare = MakeOrganisation("org-b");
   bare.kind = "service_provider";
   bare.authorities = {};
+  bare.four_eyes_emergency = false;
   {
     EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
     EVIDEX_EXPECT_OK(tx->PutOrganisation(full));
@@ -342,6 +346,22 @@ TEST_P(StoreConformanceTest, OrganisationRoundTrips) {
   EVIDEX_ASSERT_OK_AND_ASSIGN(Organisation got_bare,
                               rx->GetOrganisation("org-b"));
   ExpectSame(got_bare, bare);
+}
+
+TEST_P(StoreConformanceTest, FourEyesIsOnUnlessTurnedOff) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(Organisation org, tx->GetOrganisation("org-a"));
+  EXPECT_TRUE(org.four_eyes_emergency);
+  EVIDEX_ASSERT_OK(tx->SetFourEyesEmergency("org-a", false));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(org, tx->GetOrganisation("org-a"));
+  EXPECT_FALSE(org.four_eyes_emergency);
+  EVIDEX_ASSERT_OK(tx->SetFourEyesEmergency("org-a", true));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto orgs, tx->ListOrganisations());
+  ASSERT_EQ(orgs.size(), 1u);
+  EXPECT_TRUE(orgs[0].four_eyes_emergency);
+  EVIDEX_EXPECT_CODE(tx->SetFourEyesEmergency("org-x", false),
+                     StatusCode::kNotFound);
 }
 
 TEST_P(StoreConformanceTest, DuplicateOrganisationIsAlreadyExists) {
@@ -1398,6 +1418,222 @@ TEST_P(StoreConformanceTest, AttachmentErrors) {
   EVIDEX_EXPECT_CODE(tx->GetAttachment("att-3"), StatusCode::kNotFound);
   EVIDEX_ASSERT_OK_AND_ASSIGN(Attachment first, tx->GetAttachment("att-1"));
   EXPECT_EQ(first.bytes, "abc");
+}
+
+// --- organisation keys and the security log
+// ---------------------------------------------------------------------
+
+OrganisationKey MakeKey(const std::string& id, const std::string& org,
+                        const std::string& kind, int valid_from) {
+  std::string public_key(32, '\0');
+  for (std::size_t i = 0; i < public_key.size(); ++i) {
+    public_key[i] = static_cast<char>(id.size() * 7 + i);
+  }
+  return OrganisationKey{.id = id,
+                         .organisation_id = org,
+                         .kind = kind,
+                         .public_key = public_key,
+                         .sealed_secret = std::string("\x01sealed\0" + id),
+                         .valid_from = At(valid_from),
+                         .valid_until = std::nullopt,
+                         .revoked_at = std::nullopt};
+}
+
+TEST_P(StoreConformanceTest, OrganisationKeysRoundTripInValidityOrder) {
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-b")));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-2", "org-a", "signing", 9)));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-1", "org-a", "encryption", 3)));
+    EVIDEX_ASSERT_OK(
+        tx->PutOrganisationKey(MakeKey("k-3", "org-b", "signing", 1)));
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto keys, rx->ListOrganisationKeys("org-a"));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].id, "k-1");
+  EXPECT_EQ(keys[1].id, "k-2");
+  const OrganisationKey want = MakeKey("k-2", "org-a", "signing", 9);
+  EXPECT_EQ(keys[1].organisation_id, "org-a");
+  EXPECT_EQ(keys[1].kind, "signing");
+  EXPECT_EQ(keys[1].public_key, want.public_key);
+  EXPECT_EQ(keys[1].sealed_secret, want.sealed_secret);
+  EXPECT_EQ(Ms(keys[1].valid_from), Ms(want.valid_from));
+  EXPECT_FALSE(keys[1].valid_until.has_value());
+  EXPECT_FALSE(keys[1].revoked_at.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(OrganisationKey one,
+                              rx->GetOrganisationKey("k-3"));
+  EXPECT_EQ(one.organisation_id, "org-b");
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, rx->ListOrganisationKeys("org-c"));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(StoreConformanceTest, KeyRotationAndRevocationAreSetOnce) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "signing", 1)));
+  EVIDEX_ASSERT_OK(tx->RetireOrganisationKey("k-1", At(5)));
+  EVIDEX_ASSERT_OK(tx->RetireOrganisationKey("k-1", At(6)));
+  EVIDEX_ASSERT_OK(tx->RevokeOrganisationKey("k-1", At(7)));
+  EVIDEX_ASSERT_OK(tx->RevokeOrganisationKey("k-1", At(8)));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(OrganisationKey k, tx->GetOrganisationKey("k-1"));
+  ASSERT_TRUE(k.valid_until.has_value());
+  ASSERT_TRUE(k.revoked_at.has_value());
+  EXPECT_EQ(Ms(*k.valid_until), Ms(At(5)));
+  EXPECT_EQ(Ms(*k.revoked_at), Ms(At(7)));
+  EVIDEX_EXPECT_CODE(tx->RetireOrganisationKey("k-x", At(5)),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->RevokeOrganisationKey("k-x", At(5)),
+                     StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, OrganisationKeyErrors) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "signing", 1)));
+  EVIDEX_EXPECT_CODE(
+      tx->PutOrganisationKey(MakeKey("k-1", "org-a", "encryption", 2)),
+      StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(
+      tx->PutOrganisationKey(MakeKey("k-2", "org-x", "signing", 1)),
+      StatusCode::kNotFound);
+  OrganisationKey bad = MakeKey("k-3", "org-a", "signature", 1);
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  bad = MakeKey("k-3", "org-a", "signing", 1);
+  bad.public_key.pop_back();
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  bad = MakeKey("k-3", "org-a", "signing", 1);
+  bad.sealed_secret.clear();
+  EVIDEX_EXPECT_CODE(tx->PutOrganisationKey(bad), StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx->GetOrganisationKey("k-3"), StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, SecurityLogIsReadPerOrganisationNewestFirst) {
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    for (int i = 0; i < 3; ++i) {
+      EVIDEX_ASSERT_OK_AND_ASSIGN(
+          SecurityEvent e,
+          tx->AppendSecurityEvent(SecurityEvent{
+              .seq = 0,
+              .at = At(i),
+              .kind = "signed_document_refused",
+              .reason = i == 1 ? "key_revoked" : "wrong_signature",
+              .organisation_id = i == 2 ? "" : "org-a",
+              .detail_json = R"({"n":)" + std::to_string(i) + "}"}));
+      EXPECT_GE(e.seq, 1);
+    }
+    EVIDEX_EXPECT_CODE(
+        tx->AppendSecurityEvent(SecurityEvent{.seq = 0,
+                                              .at = At(4),
+                                              .kind = "signed_document_refused",
+                                              .reason = "wrong_signature",
+                                              .organisation_id = "org-a",
+                                              .detail_json = "{not json"}),
+        StatusCode::kInvalidArgument);
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  constexpr std::int64_t kNewest = std::numeric_limits<std::int64_t>::max();
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto events,
+                              rx->ListSecurityEvents("org-a", kNewest, 1));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "key_revoked");
+  EXPECT_EQ(events[0].detail_json, R"({"n":1})");
+  EXPECT_EQ(Ms(events[0].at), Ms(At(1)));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(
+      auto next, rx->ListSecurityEvents("org-a", events[0].seq, 5));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].detail_json, R"({"n":0})");
+  EXPECT_LT(next[0].seq, events[0].seq);
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto unattributed,
+                              rx->ListSecurityEvents("", kNewest, 5));
+  ASSERT_EQ(unattributed.size(), 1u);
+  EXPECT_EQ(unattributed[0].detail_json, R"({"n":2})");
+}
+
+// --- the ledger's bookkeeping
+// ---------------------------------------------------------------------
+
+TEST_P(StoreConformanceTest, EventsAfterAGlobalSeqWithTheirLeaves) {
+  ASSERT_NO_FATAL_FAILURE(SeedCases(store(), {"case-1", "case-2"}));
+  std::vector<std::int64_t> global;
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto all, tx->ListEventsAfter(0, 100));
+    ASSERT_EQ(all.size(), 2u);  // the cases' first events
+    for (const CaseEvent& e : all) global.push_back(e.global_seq);
+    EVIDEX_ASSERT_OK_AND_ASSIGN(
+        CaseEvent e, tx->AppendEvent(MakeEvent("case-1", "noted", At(1))));
+    global.push_back(e.global_seq);
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, tx->LastLoggedEvent());
+  EXPECT_FALSE(none.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto all, tx->ListEventsAfter(0, 100));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_LT(all[0].global_seq, all[1].global_seq);
+  EXPECT_LT(all[1].global_seq, all[2].global_seq);
+  EXPECT_EQ(all[2].type, "noted");
+  EXPECT_FALSE(all[0].leaf_index.has_value());
+
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[0], 0));
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[1], 1));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto page, tx->ListEventsAfter(global[0], 1));
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].global_seq, global[1]);
+  EXPECT_EQ(page[0].leaf_index, 1);
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto events, tx->ListEvents("case-1"));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].leaf_index, 0);
+  EXPECT_FALSE(events[1].leaf_index.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto last, tx->LastLoggedEvent());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->global_seq, global[1]);
+  EXPECT_EQ(last->leaf_index, 1);
+
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[0], 5),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2], 1),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2] + 1000, 7),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->PutEventLeaf(global[2], -1),
+                     StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx->ListEventsAfter(0, 0), StatusCode::kInvalidArgument);
+  EVIDEX_ASSERT_OK(tx->PutEventLeaf(global[2], 2));
+}
+
+TEST_P(StoreConformanceTest, CaseSaltIsSetOnce) {
+  ASSERT_NO_FATAL_FAILURE(SeedCases(store(), {"case-1"}));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, tx->GetCaseSalt("case-1"));
+  EXPECT_FALSE(none.has_value());
+  std::string salt(20, 's');  // bytes, NUL and non-UTF-8 included
+  salt[0] = '\0';
+  salt[19] = '\xff';
+  EVIDEX_ASSERT_OK(tx->PutCaseSalt("case-1", salt));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto got, tx->GetCaseSalt("case-1"));
+  EXPECT_EQ(got, salt);
+  EVIDEX_EXPECT_CODE(tx->PutCaseSalt("case-1", std::string(32, 'x')),
+                     StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(tx->PutCaseSalt("case-x", std::string(32, 'x')),
+                     StatusCode::kNotFound);
+  EVIDEX_EXPECT_CODE(tx->GetCaseSalt("case-x"), StatusCode::kNotFound);
+  EVIDEX_ASSERT_OK(tx->Commit());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx2, store().Begin());
+  EVIDEX_ASSERT_OK(CreateSimpleCase(*tx2, "case-2", "org-a", At(0)));
+  EVIDEX_EXPECT_CODE(tx2->PutCaseSalt("case-2", std::string(15, 'x')),
+                     StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx2->PutCaseSalt("case-2", std::string(65, 'x')),
+                     StatusCode::kInvalidArgument);
 }
 
 // --- transactions

@@ -654,6 +654,63 @@ async function attachments(t, scoped, id) {
   return attId;
 }
 
+// The ledger: the checkpoint, the events' leaf indexes, and proofs that `evidex merkle` verifies.
+async function ledger(t, scoped) {
+  const list = await call("GET", "/api/v1/cases", { token: t.judge, expect: 200 });
+  const id = list.json && list.json.cases.length > 0 && list.json.cases[0].id;
+  if (!id) {
+    fail(`no case to find in the ledger: ${list.text}`);
+    return;
+  }
+  // The feeder logs new events within a second.
+  let events = [];
+  for (let i = 0; i < 50; i += 1) {
+    const res = await call("GET", `/api/v1/cases/${id}/events`, { token: t.judge, expect: 200 });
+    events = (res.json && res.json.events) || [];
+    if (events.length > 0 && events.every((e) => e.leaf_index !== null)) break;
+    await sleep(100);
+  }
+  if (!events.length || events.some((e) => e.leaf_index === null)) fail(`events not logged: ${JSON.stringify(events)}`);
+  let size = 0;
+  for (let i = 0; i < 50; i += 1) {
+    const cp = await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 });
+    size = Number(cp.text.split("\n")[1]);
+    if (size > events[events.length - 1].leaf_index) break;
+    await sleep(100);
+  }
+  const key = await call("GET", "/api/v1/ledger/key", { expect: 200 });
+  const keyName = key.text.split("+")[0];
+  const cpText = (await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 })).text;
+  if (!cpText.startsWith(`${keyName}\n`) || !cpText.includes(`\u2014 ${keyName} `)) {
+    fail(`the checkpoint is not signed under the key's name ${keyName}: ${cpText}`);
+  }
+  const leaf = events[0].leaf_index;
+  const inclusion = await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}`, { token: t.judge, expect: 200 });
+  if (inclusion.json && inclusion.json.tree_size !== size) fail(`inclusion at the latest size: ${inclusion.text}`);
+  execFileSync(EVIDEX, ["merkle", "verify-inclusion"], { input: inclusion.text });
+  // Tied to the signed checkpoint, offline, with the pinned key.
+  const checkpoint = (await call("GET", "/api/v1/ledger/checkpoint", { expect: 200 })).text;
+  const signed = JSON.parse(execFileSync(EVIDEX, ["ledger", "checkpoint", "--vkey", key.text.trim(), "-"],
+                                         { input: checkpoint }).toString());
+  if (inclusion.json && signed.tree_size === inclusion.json.tree_size && signed.root !== inclusion.json.root) {
+    fail(`the inclusion proof's root is not the signed checkpoint's: ${JSON.stringify(signed)} ${inclusion.text}`);
+  }
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=${leaf}&tree_size=${leaf + 1}`, { token: t.judge, expect: 200 });
+  await call("GET", "/api/v1/ledger/inclusion", { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=${size}`, { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/inclusion?leaf_index=0&tree_size=${size + 1}`, { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=-1", { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=0", { expect: 401 });
+  await call("GET", "/api/v1/ledger/inclusion?leaf_index=0", { token: scoped.writeOnly, expect: 403 });
+  const consistency = await call("GET", `/api/v1/ledger/consistency?old_size=1&new_size=${size}`, { token: t.nimbus, expect: 200 });
+  execFileSync(EVIDEX, ["merkle", "verify-consistency"], { input: consistency.text });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { token: t.judge, expect: 200 });
+  await call("GET", "/api/v1/ledger/consistency", { token: t.judge, expect: 400 });
+  await call("GET", `/api/v1/ledger/consistency?old_size=${size + 1}`, { token: t.judge, expect: 400 });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { expect: 401 });
+  await call("GET", "/api/v1/ledger/consistency?old_size=0", { token: scoped.writeOnly, expect: 403 });
+}
+
 // The refusals the server makes before routing, and the router's own 404 and 405.
 async function refusals(t) {
   const oversize = await rawExchange(
@@ -696,6 +753,83 @@ async function everyRouteExists() {
   }
 }
 
+// An organisation's keys: the CNIL's administrator manages the CNIL's keys only.
+async function keys(t) {
+  const base = "/api/v1/organisations/org_fr_cnil/keys";
+  const listed = await call("GET", base, { token: t.auditor, expect: 200 });
+  const signing = listed.json && listed.json.keys.find((k) => k.kind === "signing" && k.current);
+  if (!signing) fail(`the sandbox gives every organisation a current signing key: ${listed.text}`);
+  await call("GET", base, { expect: 401 });
+  await call("GET", base, { token: t.judge, expect: 404 });
+  await call("GET", "/api/v1/organisations/org_fr_instruction/keys", { token: t.judge, expect: 403 });
+  const key = { "Idempotency-Key": "rotate-1" };
+  const rotated = await call("POST", base, { token: t.auditor, body: { kind: "signing" }, headers: key, valid: true, expect: 201 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signing" }, headers: key, expect: 201 });
+  await call("POST", base, { token: t.auditor, body: { kind: "encryption" }, headers: key, valid: true, expect: 409 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signature" }, headers: { "Idempotency-Key": "rotate-2" }, valid: false, expect: 400 });
+  await call("POST", base, { token: t.auditor, body: { kind: "signing" }, valid: true, expect: 400 });
+  await call("POST", base, { token: t.judge, body: { kind: "signing" }, headers: { "Idempotency-Key": "rotate-3" }, expect: 404 });
+  const after = await call("GET", base, { token: t.auditor, expect: 200 });
+  const old = after.json && after.json.keys.find((k) => signing && k.id === signing.id);
+  if (!old || old.current || old.valid_until === null || !rotated.json || !rotated.json.current) {
+    fail(`rotation replaces the current key: ${after.text}`);
+  }
+  const revoke = `${base}/${rotated.json && rotated.json.id}/revoke`;
+  await call("POST", revoke, { token: t.auditor, body: { revoked_at: "2999-01-01T00:00:00Z" }, valid: true, expect: 400 });
+  const revoked = await call("POST", revoke, { token: t.auditor, expect: 200 });
+  if (!revoked.json || revoked.json.revoked_at === null || revoked.json.current) fail(`revoked: ${revoked.text}`);
+  await call("POST", `${base}/key_unknown/revoke`, { token: t.auditor, expect: 404 });
+  await call("POST", revoke, { token: t.judge, expect: 404 });
+}
+
+// A signed order from outside: the judge's issued order verifies; altered or unsigned, it does not.
+async function deliveries(t) {
+  const listed = await call("GET", "/api/v1/cases?limit=200", { token: t.judge, expect: 200 });
+  let order = null;
+  for (const c of (listed.json && listed.json.cases) || []) {
+    const events = await call("GET", `/api/v1/cases/${c.id}/events`, { token: t.judge, expect: 200 });
+    const issued = events.json.events.find((e) => e.type === "issued" && e.payload.signed_document);
+    if (issued) {
+      order = issued.payload.signed_document;
+      break;
+    }
+  }
+  if (!order) {
+    fail("an issued order carries its signed document");
+    return;
+  }
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: order, valid: true, expect: 200 });
+  await call("POST", "/api/v1/deliveries", { body: order, expect: 401 });
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: { ...order, signatures: [] }, valid: true, expect: 403 });
+  const forged = clone(order);
+  forged.document.case_id = "case_forged";
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: forged, valid: true, expect: 403 });
+  await call("POST", "/api/v1/deliveries", { token: t.nimbus, body: { ...order, extra: 1 }, valid: false, expect: 400 });
+
+  // Four eyes: approvals are for emergency orders of the caller's own organisation.
+  const approvals = `/api/v1/cases/${order.document.case_id}/approvals`;
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-1" }, valid: true, expect: 409 });
+  await call("POST", approvals, { token: t.judge, body: { action: "produce" }, headers: { "Idempotency-Key": "approve-2" }, valid: false, expect: 400 });
+  await call("POST", approvals, { token: t.judge, body: { action: "issue" }, valid: true, expect: 400 });
+  await call("POST", approvals, { token: t.nimbus, body: { action: "issue" }, headers: { "Idempotency-Key": "approve-3" }, expect: 404 });
+  const settings = "/api/v1/organisations/org_fr_cnil/settings";
+  const read = await call("GET", settings, { token: t.auditor, expect: 200 });
+  if (!read.json || read.json.four_eyes_emergency !== false) fail(`the sandbox starts with four eyes off: ${read.text}`);
+  const on = await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: true }, valid: true, expect: 200 });
+  if (!on.json || on.json.four_eyes_emergency !== true) fail(`four eyes turned on: ${on.text}`);
+  await call("PUT", settings, { token: t.auditor, body: { four_eyes_emergency: "yes" }, valid: false, expect: 400 });
+  await call("GET", settings, { token: t.judge, expect: 404 });
+  await call("PUT", "/api/v1/organisations/org_fr_instruction/settings", { token: t.judge, body: { four_eyes_emergency: false }, valid: true, expect: 403 });
+
+  // The refused deliveries above are in the receiving organisation's security log; the CNIL's is
+  // read by its auditor.
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { token: t.auditor, expect: 200 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events?limit=0", { token: t.auditor, expect: 400 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { token: t.judge, expect: 404 });
+  await call("GET", "/api/v1/organisations/org_fr_instruction/security-events", { token: t.judge, expect: 403 });
+  await call("GET", "/api/v1/organisations/org_fr_cnil/security-events", { expect: 401 });
+}
+
 async function main() {
   checkDocument();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "evidex-openapi-"));
@@ -718,7 +852,10 @@ async function main() {
     const scoped = await identity(t, dataDir);
     await routing(t);
     await cases(t, scoped);
+    await ledger(t, scoped);
     await refusals(t);
+    await keys(t);
+    await deliveries(t);
     await everyRouteExists();
 
     for (const [template, item] of Object.entries(doc.paths)) {
