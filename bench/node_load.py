@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -124,6 +125,8 @@ def main():
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
+        # The filled store takes gigabytes.
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
