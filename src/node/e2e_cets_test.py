@@ -143,6 +143,12 @@ def art8_flow(node, t):
     case = step(node, t["oia"], cid, "transmit", "produced")
     if case:
         check(deadlines(case)["response"]["status"] == "met", "transmission meets the 20 days")
+    produced = [e for e in node.events(t["prosecutor"], cid) if e["type"] == "produced"]
+    signed = produced[-1]["payload"].get("signed_document") if produced else None
+    check(signed is not None and signed["document"]["kind"] == "response"
+          and [(s["signer"], s["role"]) for s in signed["signatures"]]
+          == [("org_us_oia", "requested_party")],
+          f"the requested Party signs what it transmits: {signed and signed['signatures']}")
     step(node, t["prosecutor"], cid, "close", "closed")
 
 

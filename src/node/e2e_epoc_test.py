@@ -167,6 +167,11 @@ def clarification(node, t):
     case = step(node, t["judge"], cid, "clarify", "received",
                 {"comment": "from 1 October to 15 November 2026, Paris time"})
     events = node.events(t["judge"], cid)
+    confirmed = [e for e in events if e["type"] == "no_grounds_confirmed"]
+    signed = confirmed[-1]["payload"].get("signed_document") if confirmed else None
+    check(signed is not None and signed["document"]["kind"] == "notification"
+          and [s["role"] for s in signed["signatures"]] == ["enforcing_authority"],
+          "the enforcing authority signs that it raises no ground")
     if case:
         check_due(case, "response", event_at(events, "clarified"), "P10D", "pending",
                   "clarification", "eu2023-1543.10.2")

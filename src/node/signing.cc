@@ -37,11 +37,13 @@ std::optional<std::string_view> SignedKindOf(std::string_view action) {
                              "submit", "submit_mla_request", "validate"}) {
     if (action == a) return "order";
   }
-  for (std::string_view a :
-       {"produce", "report_inability", "request_clarification", "refuse"}) {
+  for (std::string_view a : {"produce", "report_inability",
+                             "request_clarification", "refuse", "transmit"}) {
     if (action == a) return "response";
   }
   if (action == "object") return "objection";
+  // The notified authority's word that it raises no ground for refusal.
+  if (action == "confirm_no_grounds") return "notification";
   return std::nullopt;
 }
 
@@ -99,7 +101,7 @@ std::optional<std::string> CompetenceProblem(const store::Organisation& org,
     }
     return std::nullopt;
   }
-  if (kind == "objection" &&
+  if ((kind == "objection" || kind == "notification") &&
       (role == "enforcing_authority" || role == "notified_authority")) {
     if (org.state != facts.addressee_state ||
         (org.kind != "enforcing_authority" &&

@@ -48,7 +48,9 @@ TEST(SignedKindOfTest, BindingActionsSignTheirDocument) {
   EXPECT_EQ(SignedKindOf("submit"), "order");
   EXPECT_EQ(SignedKindOf("produce"), "response");
   EXPECT_EQ(SignedKindOf("refuse"), "response");
+  EXPECT_EQ(SignedKindOf("transmit"), "response");
   EXPECT_EQ(SignedKindOf("object"), "objection");
+  EXPECT_EQ(SignedKindOf("confirm_no_grounds"), "notification");
   EXPECT_EQ(SignedKindOf("withdraw"), std::nullopt);
   EXPECT_EQ(SignedKindOf("receive"), std::nullopt);
 }
@@ -79,6 +81,11 @@ TEST(CompetenceTest, FollowsTheFactsOfTheCase) {
             "`org_e` is not the `service_provider` of `IE` the order is "
             "addressed to");
   EXPECT_EQ(CompetenceProblem(nimbus, "objection", "enforcing_authority", f),
+            "`org_n` is not the authority of `IE` notified of this order");
+  EXPECT_EQ(
+      CompetenceProblem(enforcing, "notification", "enforcing_authority", f),
+      std::nullopt);
+  EXPECT_EQ(CompetenceProblem(nimbus, "notification", "enforcing_authority", f),
             "`org_n` is not the authority of `IE` notified of this order");
   EXPECT_EQ(CompetenceProblem(nimbus, "order", "addressee", f),
             "a `addressee` does not sign an `order`");
