@@ -172,6 +172,18 @@ struct HttpServer::Impl {
     }
   }
 
+  // Runs an upload route's admission check; a check that throws refuses.
+  std::optional<Response> Admit(const Admission& admit, const Request& req) {
+    try {
+      return admit(req);
+    } catch (const std::exception& e) {
+      log.Error("admission check failed",
+                {{"request_id", req.request_id}, {"error", e.what()}});
+      return ProblemResponse(InternalError("admission check failed"),
+                             req.request_id);
+    }
+  }
+
   // Runs `before_send` and resumes the calling coroutine, on its own executor,
   // with the status it completes with; no thread waits meanwhile.
   static net::awaitable<Status> AwaitBeforeSend(
@@ -406,8 +418,20 @@ struct HttpServer::Impl {
       Router::Match match = router.Find(req);
       std::optional<Response> refused;
       if (match.handler != nullptr && match.upload_limit > 0) {
-        refused =
-            co_await ReceiveFile(stream, buffer, head, match.upload_limit, req);
+        // Who asks and whether they may upload here is settled before any
+        // byte of the body is read.
+        if (match.admit != nullptr) {
+          refused = co_await net::co_spawn(
+              workers,
+              [&]() -> net::awaitable<std::optional<Response>> {
+                co_return Admit(*match.admit, req);
+              },
+              net::use_awaitable);
+        }
+        if (!refused) {
+          refused = co_await ReceiveFile(stream, buffer, head,
+                                         match.upload_limit, req);
+        }
       } else {
         // The header parser has already taken Content-Length: the limit is
         // checked here; a chunked body meets it while it is read.
