@@ -428,6 +428,16 @@ struct HttpServer::Impl {
               },
               net::use_awaitable);
         }
+        // A client that waits for `100 Continue` sends the body only once
+        // the request is admitted (RFC 9110 10.1.1).
+        if (!refused &&
+            beast::iequals(head.get()[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> go_on{http::status::continue_,
+                                                 version};
+          auto [wec, wn] = co_await http::async_write(stream, go_on, kNoThrow);
+          (void)wn;
+          if (wec) break;
+        }
         if (!refused) {
           refused = co_await ReceiveFile(stream, buffer, head,
                                          match.upload_limit, req);

@@ -274,6 +274,54 @@ TEST_F(ServerTest, AnUploadRefusedByItsAdmissionCheckIsAnsweredBeforeItsBody) {
   EXPECT_TRUE(fs::is_empty(spool_));
 }
 
+TEST_F(ServerTest, AnAdmittedUploadThatExpects100ContinueIsToldToGoOn) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  const std::string body = Pattern(5000);
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  beast::error_code ec;
+  net::write(stream, net::buffer(head), ec);
+  ASSERT_FALSE(ec);
+  // The body is sent only after the interim answer.
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> interim;
+  http::read_header(stream, buffer, interim, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(interim.get().result(), http::status::continue_);
+  net::write(stream, net::buffer(body), ec);
+  ASSERT_FALSE(ec);
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(res.body(), "5000");
+  EXPECT_TRUE(uploaded_ == body);
+}
+
+TEST_F(ServerTest, ARefusedUploadThatExpects100ContinueGetsOnlyTheRefusal) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nX-Deny: 1\r\n"
+      "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n";
+  beast::error_code ec;
+  net::write(stream, net::buffer(head), ec);
+  ASSERT_FALSE(ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 401u);
+  EXPECT_TRUE(uploaded_.empty());
+}
+
 TEST_F(ServerTest, AnUploadBeyondItsRouteLimitIs413AndLeavesNothing) {
   auto server = StartServer();
   Reply r = Send(server->port(), http::verb::post, "/upload", Pattern(300001));
