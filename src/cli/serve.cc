@@ -244,6 +244,14 @@ int RunServe(const ServeOptions& options, std::ostream& out,
       return 1;
     }
   }
+  // What is left in the spool are bodies of uploads a stop cut short.
+  {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir / "spool", ec)) {
+      std::error_code ignored;
+      fs::remove(entry.path(), ignored);
+    }
+  }
   node::Packages packages(
       **store, **ledger, clock, log,
       {.dir = dir / "packages", .max_package_bytes = config.max_package_bytes});

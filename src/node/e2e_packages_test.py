@@ -342,7 +342,13 @@ def main():
     with open(config, "w") as f:
         f.write(f"[limits]\nmax_package_bytes = {LIMIT}\n")
     node.args = ["--config", config]
+    # The body of an upload that a stop cut short.
+    os.makedirs(os.path.join(node.data, "spool"))
+    stale = os.path.join(node.data, "spool", "upload-cut-short")
+    with open(stale, "wb") as f:
+        f.write(b"\x89EVX")
     node.start()
+    check(not os.path.exists(stale), "the spool is emptied at start")
     people = node.people()
     t = {"judge": people["org_fr_instruction"]["token"],
          "nimbus": people["org_ie_nimbus"]["token"],
