@@ -255,6 +255,12 @@ int RunServe(const ServeOptions& options, std::ostream& out,
   node::Packages packages(
       **store, **ledger, clock, log,
       {.dir = dir / "packages", .max_package_bytes = config.max_package_bytes});
+  if (auto finished = packages.FinishPending(); !finished) {
+    err << "evidex serve: packages: " << finished.error().message() << "\n";
+    return 1;
+  } else if (*finished > 0) {
+    log.Info("packages finished", {{"packages", std::int64_t{*finished}}});
+  }
   packages.RegisterRoutes(router);
   api::ServerOptions server_options;
   server_options.spool_dir = (dir / "spool").string();

@@ -227,8 +227,11 @@ Status CheckKeyAdmin(const Principal& p, const std::string& organisation_id) {
   return OkStatus();
 }
 
-fs::path Unlogged(const fs::path& dir, const std::string& package_id) {
-  return dir / (package_id + ".unlogged");
+// A kept package before its log proof is attached; named with its case, so
+// that FinishPending finds its event.
+fs::path Unlogged(const fs::path& dir, const std::string& case_id,
+                  const std::string& package_id) {
+  return dir / (case_id + "." + package_id + ".unlogged");
 }
 
 fs::path Logged(const fs::path& dir, const std::string& package_id) {
@@ -360,7 +363,7 @@ api::Response Packages::Upload(const api::Request& req) {
   const std::string request_hash = crypto::HexEncode(
       crypto::Sha256(Bytes(req.method + " " + req.path + "\n" + sha256)));
   const std::string package_id = NewId("pkg");
-  const fs::path kept = Unlogged(options_.dir, package_id);
+  const fs::path kept = Unlogged(options_.dir, case_id, package_id);
   if (Status s = MoveFileDurably(req.body_file, kept); !s.ok()) {
     return Problem(s, req);
   }
@@ -436,61 +439,96 @@ api::Response Packages::Upload(const api::Request& req) {
   return finished;
 }
 
-api::Response Packages::FinishUpload(const api::Request& req,
-                                     const std::string& case_id,
-                                     const std::string& package_id) {
-  if (auto logged = ledger_.CatchUp(); !logged) {
-    return Problem(logged.error(), req);
-  }
-  PackageRecord record;
+Result<Packages::Finished> Packages::Finish(const std::string& case_id,
+                                            const std::string& package_id) {
+  EVIDEX_ASSIGN_OR_RETURN(std::int64_t caught_up, ledger_.CatchUp());
+  static_cast<void>(caught_up);
+  Finished f;
   std::string salt;
   {
-    auto txn = store_.BeginRead();
-    if (!txn) return Problem(txn.error(), req);
-    auto found = FindPackage(**txn, case_id, package_id);
-    if (!found) return Problem(found.error(), req);
-    record = std::move(*found);
-    auto s = (*txn)->GetCaseSalt(case_id);
-    if (!s) return Problem(s.error(), req);
-    if (!*s) return Problem(InternalError("the case has no ledger salt"), req);
-    salt = std::move(**s);
+    EVIDEX_ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
+    EVIDEX_ASSIGN_OR_RETURN(PackageRecord record,
+                            FindPackage(*txn, case_id, package_id));
+    f.sha256 = record.sha256;
+    f.size = record.size;
+    f.items = record.items;
+    f.signer = record.signer;
+    f.event = std::move(record.event);
+    EVIDEX_ASSIGN_OR_RETURN(auto stored_salt, txn->GetCaseSalt(case_id));
+    if (!stored_salt) return Err(InternalError("the case has no ledger salt"));
+    salt = std::move(*stored_salt);
   }
-  if (!record.event.leaf_index) {
-    return Problem(UnavailableError("the package is not logged yet; retry"),
-                   req);
+  if (!f.event.leaf_index) {
+    return Err(UnavailableError("the package is not logged yet; retry"));
   }
-  const auto leaf_index = static_cast<std::uint64_t>(*record.event.leaf_index);
+  const auto leaf_index = static_cast<std::uint64_t>(*f.event.leaf_index);
   const ledger::SignedCheckpoint latest = ledger_.log().Latest();
   if (latest.checkpoint.size <= leaf_index) {
-    return Problem(InternalError("the checkpoint does not hold the package"),
-                   req);
+    return Err(InternalError("the checkpoint does not hold the package"));
   }
-  const fs::path unlogged = Unlogged(options_.dir, package_id);
+  f.checkpoint = latest.note;
+  const fs::path unlogged = Unlogged(options_.dir, case_id, package_id);
   const fs::path logged = Logged(options_.dir, package_id);
   std::error_code ec;
   if (fs::exists(unlogged, ec)) {
     evidence::LogProof proof;
     proof.checkpoint = latest.note;
-    auto leaf = EventLeaf(record.event, Bytes(salt));
-    if (!leaf) return Problem(leaf.error(), req);
-    proof.entry.assign(leaf->begin(), leaf->end());
+    EVIDEX_ASSIGN_OR_RETURN(std::string leaf, EventLeaf(f.event, Bytes(salt)));
+    proof.entry.assign(leaf.begin(), leaf.end());
     proof.leaf_index = leaf_index;
-    auto path = ledger::InclusionProof(ledger_.log(), latest.checkpoint.size,
-                                       leaf_index);
-    if (!path) return Problem(path.error(), req);
-    proof.proof = std::move(*path);
-    if (Status s = evidence::AttachLogProof(unlogged.string(), proof);
-        !s.ok()) {
-      return Problem(s, req);
-    }
-    if (Status s = MoveFileDurably(unlogged, logged); !s.ok()) {
-      return Problem(s, req);
-    }
+    EVIDEX_ASSIGN_OR_RETURN(
+        proof.proof, ledger::InclusionProof(
+                         ledger_.log(), latest.checkpoint.size, leaf_index));
+    EVIDEX_RETURN_IF_ERROR(evidence::AttachLogProof(unlogged.string(), proof));
+    EVIDEX_RETURN_IF_ERROR(MoveFileDurably(unlogged, logged));
   } else if (!fs::exists(logged, ec)) {
-    return Problem(
-        DataLossError("the file of package " + package_id + " is missing"),
-        req);
+    return Err(
+        DataLossError("the file of package " + package_id + " is missing"));
   }
+  return f;
+}
+
+Result<int> Packages::FinishPending() {
+  constexpr std::string_view kSuffix = ".unlogged";
+  std::vector<std::pair<std::string, std::string>> pending;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(options_.dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::size_t dot = name.find('.');
+    if (!name.ends_with(kSuffix) || dot == std::string::npos ||
+        dot + 1 >= name.size() - kSuffix.size()) {
+      continue;
+    }
+    pending.emplace_back(
+        name.substr(0, dot),
+        name.substr(dot + 1, name.size() - kSuffix.size() - dot - 1));
+  }
+  if (ec) {
+    return Err(UnavailableError("cannot list `" + options_.dir.string() +
+                                "`: " + ec.message()));
+  }
+  int finished = 0;
+  for (const auto& [case_id, package_id] : pending) {
+    auto done = Finish(case_id, package_id);
+    if (!done && done.error().code() == StatusCode::kNotFound) {
+      // Kept, but its event never committed: the upload was not answered.
+      std::error_code ignored;
+      fs::remove(Unlogged(options_.dir, case_id, package_id), ignored);
+      log_.Warning("unrecorded package removed",
+                   {{"case_id", case_id}, {"package_id", package_id}});
+      continue;
+    }
+    if (!done) return Err(done.error());
+    ++finished;
+  }
+  return finished;
+}
+
+api::Response Packages::FinishUpload(const api::Request& req,
+                                     const std::string& case_id,
+                                     const std::string& package_id) {
+  auto f = Finish(case_id, package_id);
+  if (!f) return Problem(f.error(), req);
   std::string out;
   JsonWriter w(out);
   w.BeginObject();
@@ -499,17 +537,17 @@ api::Response Packages::FinishUpload(const api::Request& req,
   w.Key("case_id");
   w.String(case_id);
   w.Key("package_sha256");
-  w.String(record.sha256);
+  w.String(f->sha256);
   w.Key("size");
-  w.Int(record.size);
+  w.Int(f->size);
   w.Key("items");
-  w.Int(record.items);
+  w.Int(f->items);
   w.Key("signer");
-  w.String(record.signer);
+  w.String(f->signer);
   w.Key("leaf_index");
-  w.Int(static_cast<std::int64_t>(leaf_index));
+  w.Int(*f->event.leaf_index);
   w.Key("checkpoint");
-  w.String(latest.note);
+  w.String(f->checkpoint);
   w.EndObject();
   api::Response r = JsonResponse(201, std::move(out));
   r.headers.emplace_back(

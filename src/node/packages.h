@@ -20,12 +20,13 @@
 // recipient an unrevoked `encrypt` key of the case's issuing organisation. A
 // refusal names its reason (malformed_package, untrusted_signer, wrong_order,
 // wrong_recipient), goes to the security log, and keeps nothing. An accepted
-// package is moved, durably, to DIR/<id>.unlogged; the case event
+// package is moved, durably, to DIR/<case id>.<id>.unlogged; the case event
 // `package_uploaded` (package id, digest, size, items, signer) is appended,
 // the ledger logs it (its leaf carries the digest in clear, node/ledger.h),
 // the log proof (leaf, inclusion proof, signed checkpoint) is attached to the
 // file, and the file becomes DIR/<id>.evx. A retry with the same
-// `Idempotency-Key` finishes what a crash left undone and answers the same.
+// `Idempotency-Key` answers the same; FinishPending, at start-up, finishes
+// what a stop left undone.
 //
 // Download (GET .../packages/{package_id}, with `Range`): every party of the
 // case; an access record and the custody event `package_downloaded` (the
@@ -43,6 +44,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "api/router.h"
 #include "core/log.h"
@@ -68,11 +70,29 @@ class Packages {
   // Adds the package endpoints to `router`.
   void RegisterRoutes(api::Router& router);
 
+  // Finishes what a stop left undone, before serving: attaches the log proof
+  // of every kept package whose event is recorded, and removes those whose
+  // event never committed. Returns how many it finished.
+  Result<int> FinishPending();
+
  private:
+  // A package once logged and proved.
+  struct Finished {
+    store::CaseEvent event;  // package_uploaded, with its leaf index
+    std::string sha256;
+    std::int64_t size = 0;
+    std::int64_t items = 0;
+    std::string signer;
+    std::string checkpoint;  // the signed note its proof leads to
+  };
+  // Logs the package `package_id` of `case_id`, attaches its log proof and
+  // makes it DIR/<id>.evx, unless it is already (idempotent).
+  Result<Finished> Finish(const std::string& case_id,
+                          const std::string& package_id);
+
   std::optional<api::Response> AdmitUpload(const api::Request& req);
   api::Response Upload(const api::Request& req);
-  // Logs the uploaded package `package_id` of `case_id`, attaches its log
-  // proof and answers with its record (idempotent).
+  // Finish, answered with the package's record.
   api::Response FinishUpload(const api::Request& req,
                              const std::string& case_id,
                              const std::string& package_id);

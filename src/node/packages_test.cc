@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "crypto/encoding.h"
 #include "evidence/io.h"
 #include "evidence/keys.h"
 #include "evidence/package.h"
@@ -224,6 +225,46 @@ TEST_F(PackagesTest, ARefusedPackageIsNotKeptAndIsInTheSecurityLog) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "package_refused");
   EXPECT_EQ(events[0].reason, "wrong_order");
+}
+
+TEST_F(PackagesTest, WhatAStopLeftUndoneIsFinishedAtStart) {
+  // A package kept and recorded, whose proof a stop kept from being attached,
+  // and one kept whose event never committed.
+  const std::string spooled = Pack(kCase, "stopped.evx");
+  auto source = evidence::OpenPackageFile(spooled);
+  ASSERT_TRUE(source.has_value());
+  auto report = evidence::VerifyPackage(**source, {});
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  source->reset();
+  Status s = store_->Write([&](store::Transaction& txn) -> Status {
+    store::CaseEvent e;
+    e.case_id = kCase;
+    e.type = "package_uploaded";
+    e.actor_organisation_id = "org_ie_nimbus";
+    e.at = clock_.Now();
+    e.payload_json = R"({"package_id":"pkg_stopped","package_sha256":")" +
+                     crypto::HexEncode(report->package_sha256) +
+                     R"(","size":1,"items":1,"signer":"nimbus.example"})";
+    auto appended = txn.AppendEvent(e);
+    return appended ? OkStatus() : appended.error();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const fs::path packages = dir_ / "packages";
+  fs::copy_file(spooled, packages / "case_pkg.pkg_orphan.unlogged");
+  fs::rename(spooled, packages / "case_pkg.pkg_stopped.unlogged");
+
+  auto finished = packages_->FinishPending();
+  ASSERT_TRUE(finished.has_value()) << finished.error().message();
+  EXPECT_EQ(*finished, 1);
+  EXPECT_FALSE(fs::exists(packages / "case_pkg.pkg_orphan.unlogged"));
+  EXPECT_FALSE(fs::exists(packages / "case_pkg.pkg_stopped.unlogged"));
+  auto kept =
+      evidence::OpenPackageFile((packages / "pkg_stopped.evx").string());
+  ASSERT_TRUE(kept.has_value());
+  auto proved = evidence::VerifyPackage(**kept, {});
+  ASSERT_TRUE(proved.has_value()) << proved.error().message();
+  EXPECT_TRUE(proved->log.has_value());
+  EXPECT_EQ(packages_->FinishPending().value(), 0);
 }
 
 }  // namespace
