@@ -463,34 +463,41 @@ class ChunkTable {
       : source_(source), footer_(footer) {}
 
   Result<crypto::Sha256Digest> Get(std::uint64_t index) {
-    if (index < first_ || index >= first_ + block_.size()) {
-      first_ = index;
-      const std::uint64_t n =
-          std::min<std::uint64_t>(kBlock, footer_.chunk_count - index);
-      block_.resize(n);
-      EVIDEX_RETURN_IF_ERROR(source_.ReadAt(
-          footer_.chunk_table_offset + index * crypto::kSha256Size,
-          std::span(block_.front().data(), n * crypto::kSha256Size)));
+    if (index < first_ || index >= first_ + count_) {
+      EVIDEX_RETURN_IF_ERROR(Load(index));
     }
-    return block_[index - first_];
+    crypto::Sha256Digest digest;
+    std::memcpy(digest.data(),
+                block_.data() + (index - first_) * crypto::kSha256Size,
+                crypto::kSha256Size);
+    return digest;
   }
 
   // SHA-256 of the whole table.
   Result<crypto::Sha256Digest> Digest() {
     crypto::Sha256Hasher hasher;
     for (std::uint64_t i = 0; i < footer_.chunk_count; i += kBlock) {
-      EVIDEX_ASSIGN_OR_RETURN(crypto::Sha256Digest first, Get(i));
-      (void)first;
-      for (const auto& digest : block_) hasher.Update(digest);
+      EVIDEX_RETURN_IF_ERROR(Load(i));
+      hasher.Update(block_);
     }
     return hasher.Finish();
   }
 
  private:
+  // Reads up to kBlock entries from `index` on.
+  Status Load(std::uint64_t index) {
+    first_ = index;
+    count_ = std::min<std::uint64_t>(kBlock, footer_.chunk_count - index);
+    block_.resize(count_ * crypto::kSha256Size);
+    return source_.ReadAt(
+        footer_.chunk_table_offset + index * crypto::kSha256Size, block_);
+  }
+
   const PackageSource& source_;
   const Footer& footer_;
   std::uint64_t first_ = 0;
-  std::vector<crypto::Sha256Digest> block_;
+  std::uint64_t count_ = 0;
+  Bytes block_;
 };
 
 // Says what a frame header that is not the expected one means.

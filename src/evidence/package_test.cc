@@ -184,6 +184,48 @@ TEST_F(PackageTest, RoundTripRecoversEveryItem) {
   EXPECT_FALSE(fs::exists(dir_ / "p.evx.partial"));
 }
 
+// Any items and chunk size round-trip: every chunk boundary case (empty
+// items, items of exactly one or several chunks, a short last chunk).
+TEST_F(PackageTest, AnyItemsRoundTrip) {
+  int round = 0;
+  rc::check("pack then unpack gives back every item", [&] {
+    const auto sizes = *rc::gen::container<std::vector<std::size_t>>(
+        *rc::gen::inRange<std::size_t>(1, 5),
+        rc::gen::inRange<std::size_t>(0, 2000));
+    const std::uint32_t chunk_size =
+        *rc::gen::inRange<std::uint32_t>(256, 1025);
+    const fs::path work = dir_ / ("round" + std::to_string(round++));
+    fs::create_directories(work / "out");
+    PackOptions o = Options("unused");
+    o.chunk_size = chunk_size;
+    o.items.clear();
+    std::vector<Bytes> contents;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      contents.push_back(RandomBytes(sizes[i], static_cast<unsigned>(i)));
+      const std::string name = "item" + std::to_string(i);
+      WriteFile(work / name, contents.back());
+      PackItem item = items_[0];
+      item.path = work / name;
+      item.meta.name = name;
+      o.items.push_back(item);
+    }
+    o.output = work / "p.evx";
+    auto summary = Pack(o);
+    RC_ASSERT(summary.has_value());
+    auto source = OpenPackageFile(o.output);
+    RC_ASSERT(source.has_value());
+    auto report = VerifyPackage(**source, {.trust = &trust_,
+                                           .recipient = &recipient_,
+                                           .output_dir = work / "out"});
+    RC_ASSERT(report.has_value());
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      RC_ASSERT(ReadFile(work / "out" / ("item" + std::to_string(i))) ==
+                contents[i]);
+    }
+    fs::remove_all(work);
+  });
+}
+
 TEST_F(PackageTest, VerifiesWithoutKeyOrTrust) {
   Bytes package = PackBytes();
   MemorySource source(package);

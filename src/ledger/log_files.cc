@@ -1,6 +1,7 @@
 #include "ledger/log_files.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,6 +230,15 @@ Status LogFile::Truncate(std::uint64_t size) {
     return Errno("cannot truncate", path_);
   }
   return OkStatus();
+}
+
+Status LogFile::LockExclusive() {
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return OkStatus();
+  if (errno == EWOULDBLOCK) {
+    return FailedPreconditionError("`" + path_.string() +
+                                   "` is locked: the log is open elsewhere");
+  }
+  return Errno("cannot lock", path_);
 }
 
 Status SyncDirectory(const std::filesystem::path& dir) {

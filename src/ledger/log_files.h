@@ -32,6 +32,7 @@ namespace evidex::ledger::internal {
 inline constexpr char kEntriesFile[] = "entries";
 inline constexpr char kCheckpointsFile[] = "checkpoints";
 inline constexpr char kVkeyFile[] = "vkey";
+inline constexpr char kLockFile[] = "lock";
 inline constexpr std::size_t kEntryHeaderSize = 12;
 inline constexpr std::size_t kHashSize = 32;
 inline constexpr std::size_t kCheckpointHeaderSize = 20;
@@ -109,6 +110,9 @@ class LogFile {
   // fdatasync: the bytes written and the size are durable when it returns.
   Status Sync();
   Status Truncate(std::uint64_t size);
+  // Takes an exclusive advisory lock (flock) on the file, held until it is
+  // closed. kFailedPrecondition when another open file holds it.
+  Status LockExclusive();
 
  private:
   int fd_ = -1;

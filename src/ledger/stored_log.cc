@@ -64,6 +64,9 @@ Result<std::unique_ptr<StoredLog>> StoredLog::Open(
 }
 
 Status StoredLog::Recover() {
+  EVIDEX_ASSIGN_OR_RETURN(lock_,
+                          LogFile::Open(dir_ / internal::kLockFile, true));
+  EVIDEX_RETURN_IF_ERROR(lock_.LockExclusive());
   const std::filesystem::path vkey_path = dir_ / internal::kVkeyFile;
   const std::string vkey = signer_.verifier().VerifierKey() + "\n";
   std::error_code ec;

@@ -41,8 +41,10 @@
 // so that every checkpoint verifies under one key.
 //
 // Thread safety: all methods may be called from any number of threads at once.
-// One process at a time may open a directory (not enforced by a lock here; the
-// node holds the only StoredLog of its data directory).
+// One StoredLog at a time may have a directory open: Open takes an exclusive
+// lock on its `lock` file (flock), held until the log is destroyed, and fails
+// with kFailedPrecondition while another process or StoredLog holds it. (fsck
+// reads without the lock.)
 #ifndef EVIDEX_LEDGER_STORED_LOG_H_
 #define EVIDEX_LEDGER_STORED_LOG_H_
 
@@ -79,8 +81,8 @@ class StoredLog final : public SubtreeHashSource {
   // Opens the log in `dir`, creating the directory and an empty log when it
   // does not exist, and recovers as the header comment says. `signer` signs
   // checkpoints; its key name is the log's origin. Fails with kDataLoss for
-  // damaged files, kFailedPrecondition for another signer's log, kUnavailable
-  // for I/O errors.
+  // damaged files, kFailedPrecondition for another signer's log or a log open
+  // elsewhere, kUnavailable for I/O errors.
   static Result<std::unique_ptr<StoredLog>> Open(
       const std::filesystem::path& dir, NoteSigner signer);
 
@@ -158,6 +160,7 @@ class StoredLog final : public SubtreeHashSource {
 
   const std::filesystem::path dir_;
   const NoteSigner signer_;
+  internal::LogFile lock_;  // held while open
   internal::LogFile entries_;
   internal::LogFile checkpoints_;
   std::uint64_t checkpoints_end_ = 0;  // integration only

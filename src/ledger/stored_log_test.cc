@@ -224,6 +224,16 @@ TEST_F(StoredLogTest, ReopenKeepsSequencedAndIntegrated) {
   EXPECT_EQ(log->Integrate()->checkpoint.root, Root(LeafHashes(40)));
 }
 
+TEST_F(StoredLogTest, OneOpenerAtATime) {
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(StoredLog::Open(dir_, Signer()).error(),
+            FailedPreconditionError("`" + (dir_ / "lock").string() +
+                                    "` is locked: the log is open elsewhere"));
+  log.reset();
+  EXPECT_TRUE(StoredLog::Open(dir_, Signer()).has_value());
+}
+
 TEST_F(StoredLogTest, AnotherKeyIsRefused) {
   { OpenLog(); }
   EXPECT_EQ(StoredLog::Open(dir_, Signer(4)).error(),
