@@ -60,7 +60,8 @@ int HttpStatusFor(StatusCode code) {
 }
 
 Response ProblemResponse(int http_status, std::string_view title,
-                         std::string_view detail, std::string_view request_id) {
+                         std::string_view detail, std::string_view request_id,
+                         const std::vector<ProblemItem>& items) {
   Response r;
   r.status = http_status;
   r.content_type = "application/problem+json";
@@ -76,22 +77,8 @@ Response ProblemResponse(int http_status, std::string_view title,
   w.String(detail);
   w.Key("instance");
   w.String(std::string("urn:evidex:request:") + std::string(request_id));
-  w.EndObject();
-  return r;
-}
-
-Response ProblemResponse(const Status& status, std::string_view request_id,
-                         const std::vector<ProblemItem>& items) {
-  int http_status = HttpStatusFor(status.code());
-  bool internal = http_status == 500;
-  Response r = ProblemResponse(
-      http_status, TitleFor(http_status),
-      internal ? "internal error; quote the request id" : status.message(),
-      request_id);
   if (!items.empty()) {
-    r.body.pop_back();  // reopen the object
-    JsonWriter w(r.body);
-    r.body += ",\"errors\":";
+    w.Key("errors");
     w.BeginArray();
     for (const ProblemItem& item : items) {
       w.BeginObject();
@@ -106,9 +93,19 @@ Response ProblemResponse(const Status& status, std::string_view request_id,
       w.EndObject();
     }
     w.EndArray();
-    r.body.push_back('}');
   }
+  w.EndObject();
   return r;
+}
+
+Response ProblemResponse(const Status& status, std::string_view request_id,
+                         const std::vector<ProblemItem>& items) {
+  int http_status = HttpStatusFor(status.code());
+  bool internal = http_status == 500;
+  return ProblemResponse(
+      http_status, TitleFor(http_status),
+      internal ? "internal error; quote the request id" : status.message(),
+      request_id, items);
 }
 
 }  // namespace evidex::api

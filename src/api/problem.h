@@ -34,9 +34,10 @@ Response ProblemResponse(const Status& status, std::string_view request_id,
                          const std::vector<ProblemItem>& items = {});
 
 // A problem with an explicit HTTP status (for 404/405/413 decided by the server
-// itself).
+// itself, or 422 for content a handler understood and refuses).
 Response ProblemResponse(int http_status, std::string_view title,
-                         std::string_view detail, std::string_view request_id);
+                         std::string_view detail, std::string_view request_id,
+                         const std::vector<ProblemItem>& items = {});
 
 }  // namespace evidex::api
 

@@ -36,9 +36,11 @@ void Router::Add(std::string method, std::string_view pattern, Handler handler,
 }
 
 void Router::AddUpload(std::string method, std::string_view pattern,
-                       Handler handler, std::uint64_t max_bytes) {
+                       Handler handler, std::uint64_t max_bytes,
+                       Admission admit) {
   Add(std::move(method), pattern, std::move(handler), Threading::kWorker);
   routes_.back().upload_limit = max_bytes;
+  routes_.back().admit = std::move(admit);
 }
 
 Router::Match Router::Find(Request& request) const {
@@ -65,7 +67,11 @@ Router::Match Router::Find(Request& request) const {
             std::string(parts[i]));
       }
     }
-    return {&r.handler, r.threading, r.upload_limit, {}};
+    return {&r.handler,
+            r.threading,
+            r.upload_limit,
+            r.admit ? &r.admit : nullptr,
+            {}};
   }
   Match none;
   if (!allow.empty()) {

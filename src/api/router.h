@@ -9,6 +9,8 @@
 #define EVIDEX_API_ROUTER_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,11 @@
 #include "api/http.h"
 
 namespace evidex::api {
+
+// The check an upload route makes on a request's headers and parameters
+// before its body is read (who asks, may they upload here): nullopt admits the
+// request; a Response refuses it, and is sent without reading the body.
+using Admission = std::function<std::optional<Response>(const Request&)>;
 
 // Where the server runs a handler.
 enum class Threading {
@@ -35,17 +42,20 @@ class Router {
 
   // A route whose request body the server streams to a file
   // (Request::body_file), up to `max_bytes` (more answers 413), instead of
-  // holding it in memory under the server's max_body_bytes. It runs on a
+  // holding it in memory under the server's max_body_bytes. `admit` runs on a
+  // worker once the header is read and before any byte of the body is: a
+  // refusal is the answer, and the body is never read. The handler runs on a
   // worker.
   void AddUpload(std::string method, std::string_view pattern, Handler handler,
-                 std::uint64_t max_bytes);
+                 std::uint64_t max_bytes, Admission admit);
 
   // The route of a request.
   struct Match {
     const Handler* handler = nullptr;  // null when `refusal` is the answer
     Threading threading = Threading::kWorker;
-    std::uint64_t upload_limit = 0;  // > 0 for routes added with AddUpload
-    Response refusal;                // 404 or 405 when nothing matches
+    std::uint64_t upload_limit = 0;    // > 0 for routes added with AddUpload
+    const Admission* admit = nullptr;  // for routes added with AddUpload
+    Response refusal;                  // 404 or 405 when nothing matches
   };
   // Finds the handler for `request`, filling its params.
   Match Find(Request& request) const;
@@ -65,6 +75,7 @@ class Router {
     Handler handler;
     Threading threading;
     std::uint64_t upload_limit = 0;
+    Admission admit;
   };
   std::vector<Route> routes_;
 };

@@ -172,6 +172,18 @@ struct HttpServer::Impl {
     }
   }
 
+  // Runs an upload route's admission check; a check that throws refuses.
+  std::optional<Response> Admit(const Admission& admit, const Request& req) {
+    try {
+      return admit(req);
+    } catch (const std::exception& e) {
+      log.Error("admission check failed",
+                {{"request_id", req.request_id}, {"error", e.what()}});
+      return ProblemResponse(InternalError("admission check failed"),
+                             req.request_id);
+    }
+  }
+
   // Runs `before_send` and resumes the calling coroutine, on its own executor,
   // with the status it completes with; no thread waits meanwhile.
   static net::awaitable<Status> AwaitBeforeSend(
@@ -406,8 +418,30 @@ struct HttpServer::Impl {
       Router::Match match = router.Find(req);
       std::optional<Response> refused;
       if (match.handler != nullptr && match.upload_limit > 0) {
-        refused =
-            co_await ReceiveFile(stream, buffer, head, match.upload_limit, req);
+        // Who asks and whether they may upload here is settled before any
+        // byte of the body is read.
+        if (match.admit != nullptr) {
+          refused = co_await net::co_spawn(
+              workers,
+              [&]() -> net::awaitable<std::optional<Response>> {
+                co_return Admit(*match.admit, req);
+              },
+              net::use_awaitable);
+        }
+        // A client that waits for `100 Continue` sends the body only once
+        // the request is admitted (RFC 9110 10.1.1).
+        if (!refused &&
+            beast::iequals(head.get()[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> go_on{http::status::continue_,
+                                                 version};
+          auto [wec, wn] = co_await http::async_write(stream, go_on, kNoThrow);
+          (void)wn;
+          if (wec) break;
+        }
+        if (!refused) {
+          refused = co_await ReceiveFile(stream, buffer, head,
+                                         match.upload_limit, req);
+        }
       } else {
         // The header parser has already taken Content-Length: the limit is
         // checked here; a chunked body meets it while it is read.

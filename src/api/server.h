@@ -8,8 +8,10 @@
 // thread for handlers that never wait), logged as one
 // structured line (method, path without query, status, duration; never headers
 // or bodies), and counted in the metrics. Upload routes stream their bodies to
-// a spool file and responses may stream a file slice (Range downloads): no
-// request or response body of those is ever held whole in memory.
+// a spool file, after their admission check has passed on the headers (a
+// client that sent `Expect: 100-continue` is then told to go on), and
+// responses may stream a file slice (Range downloads): no request or response
+// body of those is ever held whole in memory.
 //
 // Shutdown: Shutdown() stops accepting, closes idle connections, lets requests
 // already being handled finish and answer (with `Connection: close`), and

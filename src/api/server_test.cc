@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/problem.h"
 #include "core/json.h"
 
 namespace evidex::api {
@@ -124,7 +125,13 @@ class ServerTest : public ::testing::Test {
           r.body = std::to_string(req.body_size);
           return r;
         },
-        300000);
+        300000,
+        // Refuses a request with `X-Deny`, before its body.
+        [this](const Request& req) -> std::optional<Response> {
+          ++admissions_;
+          if (req.Header("x-deny").empty()) return std::nullopt;
+          return ProblemResponse(401, "unauthorized", "X-Deny", req.request_id);
+        });
     // Streams `file_` from ?offset=N&length=M (the whole file by default).
     router_.Add("GET", "/file", [this](const Request& req) {
       Response r;
@@ -173,6 +180,7 @@ class ServerTest : public ::testing::Test {
   const fs::path file_ = dir_ / "file";
   std::string uploaded_;
   std::string spooled_at_;
+  std::atomic<int> admissions_{0};
   std::promise<void> slow_started_;
   std::vector<std::jthread> deferred_;  // joined before the router goes
   std::atomic<bool> deferred_ran_{false};
@@ -231,10 +239,87 @@ TEST_F(ServerTest, UploadsStreamToASpoolFileBeyondTheBodyLimit) {
   Reply r = Send(server->port(), http::verb::post, "/upload", body);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "250000");
+  EXPECT_EQ(admissions_.load(), 1);
   EXPECT_TRUE(uploaded_ == body);
   EXPECT_EQ(fs::path(spooled_at_).parent_path(), spool_);
   // The spooled file is gone once the response is out.
   EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+TEST_F(ServerTest, AnUploadRefusedByItsAdmissionCheckIsAnsweredBeforeItsBody) {
+  ServerOptions options;
+  options.read_timeout = std::chrono::seconds(20);
+  auto server = StartServer(options);
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  // Only the header: a server waiting for the body would not answer before
+  // its read timeout, and would then answer 400.
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nX-Deny: 1\r\n"
+      "Content-Length: 200000\r\n\r\n";
+  beast::error_code ec;
+  net::write(stream, net::buffer(head), ec);
+  ASSERT_FALSE(ec);
+  auto sent = std::chrono::steady_clock::now();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 401u);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(10));
+  EXPECT_EQ(res[http::field::connection], "close");
+  EXPECT_EQ(admissions_.load(), 1);
+  EXPECT_TRUE(uploaded_.empty());
+  EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+TEST_F(ServerTest, AnAdmittedUploadThatExpects100ContinueIsToldToGoOn) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  const std::string body = Pattern(5000);
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  beast::error_code ec;
+  net::write(stream, net::buffer(head), ec);
+  ASSERT_FALSE(ec);
+  // The body is sent only after the interim answer.
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> interim;
+  http::read_header(stream, buffer, interim, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(interim.get().result(), http::status::continue_);
+  net::write(stream, net::buffer(body), ec);
+  ASSERT_FALSE(ec);
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(res.body(), "5000");
+  EXPECT_TRUE(uploaded_ == body);
+}
+
+TEST_F(ServerTest, ARefusedUploadThatExpects100ContinueGetsOnlyTheRefusal) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  std::string head =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nX-Deny: 1\r\n"
+      "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n";
+  beast::error_code ec;
+  net::write(stream, net::buffer(head), ec);
+  ASSERT_FALSE(ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  EXPECT_EQ(res.result_int(), 401u);
+  EXPECT_TRUE(uploaded_.empty());
 }
 
 TEST_F(ServerTest, AnUploadBeyondItsRouteLimitIs413AndLeavesNothing) {

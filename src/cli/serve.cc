@@ -27,6 +27,7 @@
 #include "node/ledger.h"
 #include "node/master_key.h"
 #include "node/node.h"
+#include "node/packages.h"
 #include "node/sandbox.h"
 #include "node/secrets.h"
 #include "store/sqlite_store.h"
@@ -233,7 +234,36 @@ int RunServe(const ServeOptions& options, std::ostream& out,
                   node_options);
   node.RegisterRoutes(router);
   (*ledger)->RegisterRoutes(router);
+  // Uploads spool next to where packages are kept: keeping one is a rename.
+  for (const char* sub : {"spool", "packages"}) {
+    std::error_code ec;
+    fs::create_directories(dir / sub, ec);
+    if (ec) {
+      err << "evidex serve: cannot create `" << (dir / sub).string()
+          << "`: " << ec.message() << "\n";
+      return 1;
+    }
+  }
+  // What is left in the spool are bodies of uploads a stop cut short.
+  {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir / "spool", ec)) {
+      std::error_code ignored;
+      fs::remove(entry.path(), ignored);
+    }
+  }
+  node::Packages packages(
+      **store, **ledger, clock, log,
+      {.dir = dir / "packages", .max_package_bytes = config.max_package_bytes});
+  if (auto finished = packages.FinishPending(); !finished) {
+    err << "evidex serve: packages: " << finished.error().message() << "\n";
+    return 1;
+  } else if (*finished > 0) {
+    log.Info("packages finished", {{"packages", std::int64_t{*finished}}});
+  }
+  packages.RegisterRoutes(router);
   api::ServerOptions server_options;
+  server_options.spool_dir = (dir / "spool").string();
   server_options.host = config.host;
   server_options.port = config.port;
   server_options.tls_cert_file = config.tls_cert;

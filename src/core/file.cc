@@ -51,6 +51,33 @@ Status WriteFileDurably(const std::filesystem::path& path,
   return OkStatus();
 }
 
+Status MoveFileDurably(const std::filesystem::path& from,
+                       const std::filesystem::path& to) {
+  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return NotFoundError("no file `" + from.string() + "`");
+    }
+    return Errno("cannot open", from);
+  }
+  if (!SyncAndClose(fd)) return Errno("cannot sync", from);
+  // link + unlink: unlike rename, never replaces an existing `to`.
+  if (::link(from.c_str(), to.c_str()) != 0) {
+    if (errno == EEXIST) {
+      return Status(StatusCode::kAlreadyExists,
+                    "`" + to.string() + "` exists already");
+    }
+    return Errno("cannot link", to);
+  }
+  if (::unlink(from.c_str()) != 0) return Errno("cannot unlink", from);
+  const std::filesystem::path dir =
+      to.has_parent_path() ? to.parent_path() : ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Errno("cannot open directory", dir);
+  if (!SyncAndClose(dfd)) return Errno("cannot sync directory", dir);
+  return OkStatus();
+}
+
 Result<std::string> ReadSmallFile(const std::filesystem::path& path,
                                   std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -21,6 +21,13 @@ namespace evidex {
 Status WriteFileDurably(const std::filesystem::path& path,
                         std::string_view bytes);
 
+// Makes the file `from` durable, renames it to `to` (replacing nothing: `to`
+// must not exist, else kAlreadyExists) and makes the rename durable (fsync of
+// `to`'s directory). Both must be on one file system. kNotFound when `from`
+// does not exist; kUnavailable for other I/O errors.
+Status MoveFileDurably(const std::filesystem::path& from,
+                       const std::filesystem::path& to);
+
 // The whole file. kNotFound when it does not exist; kResourceExhausted when it
 // is larger than `max_bytes`; kUnavailable when it cannot be read.
 Result<std::string> ReadSmallFile(const std::filesystem::path& path,

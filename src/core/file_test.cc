@@ -9,6 +9,26 @@
 namespace evidex {
 namespace {
 
+TEST(FileTest, MovesAFileWithoutReplacingAnother) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("evidex-file-move-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "kept");
+  ASSERT_TRUE(WriteFileDurably(dir / "spooled", "package").ok());
+  ASSERT_TRUE(MoveFileDurably(dir / "spooled", dir / "kept" / "p").ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "spooled"));
+  EXPECT_EQ(ReadSmallFile(dir / "kept" / "p", 100).value(), "package");
+  EXPECT_EQ(MoveFileDurably(dir / "spooled", dir / "kept" / "q").code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(WriteFileDurably(dir / "other", "other").ok());
+  EXPECT_EQ(MoveFileDurably(dir / "other", dir / "kept" / "p").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReadSmallFile(dir / "kept" / "p", 100).value(), "package");
+  EXPECT_TRUE(std::filesystem::exists(dir / "other"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(FileTest, WritesReplacesAndReadsBack) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() /

@@ -13,10 +13,6 @@ namespace evidex::evidence {
 
 namespace json = boost::json;
 
-namespace {
-
-constexpr std::string_view kKeyFileFormat = "evidex-keys/1";
-
 bool IsKeyName(std::string_view s) {
   if (s.empty() || s.size() > 128) return false;
   for (char c : s) {
@@ -24,6 +20,10 @@ bool IsKeyName(std::string_view s) {
   }
   return true;
 }
+
+namespace {
+
+constexpr std::string_view kKeyFileFormat = "evidex-keys/1";
 
 std::optional<KeyUse> ParseUse(std::string_view s) {
   if (s == "sign") return KeyUse::kSign;

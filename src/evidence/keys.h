@@ -37,6 +37,10 @@ enum class KeyUse { kSign, kEncrypt, kLog };
 // "sign", "encrypt" or "log".
 std::string_view KeyUseName(KeyUse use);
 
+// Whether `name` is a valid key name, as C2SP signed notes allow it: 1 to 128
+// printable ASCII characters without space or `+`.
+bool IsKeyName(std::string_view name);
+
 struct KeyEntry {
   std::string name;
   KeyUse use = KeyUse::kSign;

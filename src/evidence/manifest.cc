@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "crypto/encoding.h"
 #include "evidence/format.h"
+#include "evidence/keys.h"
 #include "law/vocabulary.h"
 
 namespace evidex::evidence {
@@ -48,16 +49,6 @@ bool IsOrderId(std::string_view s) {
               (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
               c == ':';
     if (!ok) return false;
-  }
-  return true;
-}
-
-// A key name as C2SP signed notes allow it: printable ASCII, no space, no
-// `+`.
-bool IsKeyName(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    if (c <= 0x20 || c >= 0x7f || c == '+') return false;
   }
   return true;
 }

@@ -22,11 +22,6 @@ namespace {
 constexpr std::size_t kMaxFilename = 200;
 constexpr std::size_t kMaxMediaType = 127;
 
-// The parts a case gives to the organisations that answer it.
-constexpr std::string_view kRespondingRoles[] = {"addressee", "requested_party",
-                                                 "point_of_contact_24_7",
-                                                 "central_authority"};
-
 std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
@@ -163,22 +158,6 @@ std::string AttachmentJson(const store::Attachment& a) {
   w.String(FormatInstant(a.created_at));
   w.EndObject();
   return out;
-}
-
-bool IsParty(const std::vector<store::CaseParty>& parties,
-             const std::string& organisation_id) {
-  return std::any_of(parties.begin(), parties.end(), [&](const auto& p) {
-    return p.organisation_id == organisation_id;
-  });
-}
-
-bool Responds(const std::vector<store::CaseParty>& parties,
-              const std::string& organisation_id) {
-  return std::any_of(parties.begin(), parties.end(), [&](const auto& p) {
-    return p.organisation_id == organisation_id &&
-           std::find(std::begin(kRespondingRoles), std::end(kRespondingRoles),
-                     p.role) != std::end(kRespondingRoles);
-  });
 }
 
 }  // namespace

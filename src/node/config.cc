@@ -95,6 +95,9 @@ Status LoadConfig(std::string_view text, std::string_view file_name,
       } else if (key == "limits.max_attachment_bytes") {
         EVIDEX_RETURN_IF_ERROR(
             size_value(config.max_attachment_bytes, std::int64_t{1} << 30));
+      } else if (key == "limits.max_package_bytes") {
+        EVIDEX_RETURN_IF_ERROR(
+            size_value(config.max_package_bytes, std::int64_t{1} << 40));
       } else if (key == "storage.data_dir") {
         EVIDEX_RETURN_IF_ERROR(string_value(config.data_dir));
       } else if (key == "log.level") {

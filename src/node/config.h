@@ -13,6 +13,9 @@
 //   max_attachment_bytes = 10485760 # an attached file; uploads are also
 //                                   # bounded by server.max_body_bytes, which
 //                                   # must be raised to allow larger files
+//   max_package_bytes = 68719476736 # an evidence package (default 64 GiB,
+//                                   # at most 1 TiB); streamed to disk, not
+//                                   # bounded by server.max_body_bytes
 //   [log]
 //   level = "info"                  # debug, info, warning, error
 //
@@ -37,6 +40,7 @@ struct NodeConfig {
   int workers = 32;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_attachment_bytes = 10 << 20;
+  std::uint64_t max_package_bytes = std::uint64_t{64} << 30;
   std::string data_dir;
   LogLevel log_level = LogLevel::kInfo;
 };

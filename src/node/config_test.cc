@@ -19,6 +19,7 @@ max_body_bytes = 2048
 data_dir = "/var/lib/evidex"
 [limits]
 max_attachment_bytes = 4096
+max_package_bytes = 8589934592
 [log]
 level = "warning"
 )toml",
@@ -33,6 +34,7 @@ level = "warning"
   EXPECT_EQ(c.max_body_bytes, 2048u);
   EXPECT_EQ(c.data_dir, "/var/lib/evidex");
   EXPECT_EQ(c.max_attachment_bytes, 4096u);
+  EXPECT_EQ(c.max_package_bytes, std::uint64_t{8} << 30);
   EXPECT_EQ(c.log_level, LogLevel::kWarning);
 }
 

@@ -1,5 +1,9 @@
 #include "node/handler.h"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
 namespace evidex::node {
 
 api::Response JsonResponse(int status, std::string body) {
@@ -51,6 +55,31 @@ std::string Purpose(const api::Request& req) {
   std::string_view p = req.Header("x-purpose");
   if (p.empty()) return "case work";
   return std::string(p.substr(0, 200));
+}
+
+namespace {
+
+// The parts a case gives to the organisations that answer it.
+constexpr std::string_view kRespondingRoles[] = {"addressee", "requested_party",
+                                                 "point_of_contact_24_7",
+                                                 "central_authority"};
+
+}  // namespace
+
+bool IsParty(const std::vector<store::CaseParty>& parties,
+             const std::string& organisation_id) {
+  return std::any_of(parties.begin(), parties.end(), [&](const auto& p) {
+    return p.organisation_id == organisation_id;
+  });
+}
+
+bool Responds(const std::vector<store::CaseParty>& parties,
+              const std::string& organisation_id) {
+  return std::any_of(parties.begin(), parties.end(), [&](const auto& p) {
+    return p.organisation_id == organisation_id &&
+           std::find(std::begin(kRespondingRoles), std::end(kRespondingRoles),
+                     p.role) != std::end(kRespondingRoles);
+  });
 }
 
 }  // namespace evidex::node

@@ -41,6 +41,15 @@ Result<bool> ReplayIdempotent(store::Transaction& txn,
 // access record; "case work" when unstated.
 std::string Purpose(const api::Request& req);
 
+// Whether `organisation_id` is a party to the case of `parties`.
+bool IsParty(const std::vector<store::CaseParty>& parties,
+             const std::string& organisation_id);
+
+// Whether `organisation_id` answers the case of `parties`: it is its
+// addressee, requested party, 24/7 point of contact or central authority.
+bool Responds(const std::vector<store::CaseParty>& parties,
+              const std::string& organisation_id);
+
 }  // namespace evidex::node
 
 #endif  // EVIDEX_NODE_HANDLER_H_

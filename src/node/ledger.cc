@@ -63,6 +63,12 @@ Result<crypto::Ed25519KeyPair> LoadOrCreateKey(
   return crypto::Ed25519KeyPairFromSeed(seed);
 }
 
+bool IsLowerHexDigest(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 Result<std::uint64_t> ParseCount(const api::Request& req, std::string_view name,
                                  std::optional<std::uint64_t> fallback) {
   const std::string text = req.QueryParam(name);
@@ -103,6 +109,23 @@ Result<std::string> EventLeaf(const store::CaseEvent& event,
     leaf["actor_person"] = SaltedHash(salt, "person", event.actor_person_id);
   }
   leaf["payload"] = SaltedHash(salt, "payload", event.payload_json);
+  if (event.type == kPackageUploadedEvent) {
+    boost::system::error_code ec;
+    const boost::json::value payload =
+        boost::json::parse(event.payload_json, ec);
+    const boost::json::string* digest = nullptr;
+    if (!ec && payload.is_object()) {
+      if (const auto* v = payload.as_object().if_contains("package_sha256")) {
+        digest = v->if_string();
+      }
+    }
+    if (digest == nullptr || !IsLowerHexDigest(*digest)) {
+      return Err(DataLossError("event " + std::to_string(event.global_seq) +
+                               ": a package upload without a lowercase hex "
+                               "`package_sha256`"));
+    }
+    leaf["package_sha256"] = *digest;
+  }
   return CanonicalJson(leaf);
 }
 

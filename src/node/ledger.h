@@ -8,6 +8,10 @@
 //    "at": RFC 3339 UTC, "case": H, "event": SEQ, "global_seq": N,
 //    "payload": H, "type": TYPE, "v": 1}
 //
+// and, for a `package_uploaded` event only, "package_sha256": the package's
+// digest in clear, taken from the payload (docs/formats/evx.md), so that the
+// leaf is the entry of the package's log proof.
+//
 // where H = lowercase hex SHA-256(salt || label || 0x00 || value) with label
 // "case", "person" or "payload" and value the case id, the person id or the
 // payload's stored JSON text, and salt the case's random 32 bytes, kept in the
@@ -57,8 +61,12 @@
 namespace evidex::node {
 
 inline constexpr std::size_t kLedgerSaltBytes = 32;
+// The event of an evidence package's upload, whose leaf names the package.
+inline constexpr std::string_view kPackageUploadedEvent = "package_uploaded";
 
 // The leaf of `event` under its case's `salt` (see the header comment).
+// kDataLoss for a `package_uploaded` event whose payload lacks a lowercase hex
+// `package_sha256`.
 Result<std::string> EventLeaf(const store::CaseEvent& event,
                               std::span<const std::uint8_t> salt);
 

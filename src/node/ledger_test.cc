@@ -61,6 +61,40 @@ TEST(EventLeafTest, CanonicalJsonWithSaltedHashes) {
   EXPECT_EQ(other.find(Hash(salt, "case", "case_1")), std::string::npos);
 }
 
+TEST(EventLeafTest, APackageUploadNamesThePackageInClear) {
+  const std::string salt(32, 'k');
+  const std::string digest(64, 'a');
+  store::CaseEvent e;
+  e.case_id = "case_1";
+  e.seq = 4;
+  e.global_seq = 18;
+  e.type = "package_uploaded";
+  e.actor_organisation_id = "org_ie";
+  e.at = Instant(std::chrono::milliseconds(1796000000123));
+  e.payload_json =
+      R"({"package_id":"pkg_1","package_sha256":")" + digest + R"("})";
+  const std::string leaf = EventLeaf(e, Bytes(salt)).value();
+  EXPECT_NE(leaf.find(R"("package_sha256":")" + digest + R"(")"),
+            std::string::npos);
+  EXPECT_NE(leaf.find(R"("payload":")" + Hash(salt, "payload", e.payload_json) +
+                      R"(")"),
+            std::string::npos);
+  // Another event type with the same payload keeps it hashed only.
+  e.type = "attachment_added";
+  EXPECT_EQ(EventLeaf(e, Bytes(salt)).value().find(digest), std::string::npos);
+  // A package upload must name its digest, in lowercase hex.
+  e.type = "package_uploaded";
+  for (const std::string& payload :
+       {std::string(R"({"package_id":"pkg_1"})"),
+        R"({"package_sha256":")" + std::string(64, 'A') + R"("})",
+        R"({"package_sha256":")" + std::string(63, 'a') + R"("})",
+        std::string(R"({"package_sha256":7})"), std::string("[]")}) {
+    e.payload_json = payload;
+    EXPECT_EQ(EventLeaf(e, Bytes(salt)).error().code(), StatusCode::kDataLoss)
+        << payload;
+  }
+}
+
 class NodeLedgerTest : public ::testing::Test {
  protected:
   struct FixedClock final : Clock {

@@ -27,6 +27,10 @@
 // Keys (organisation_keys.cc): an organisation's administrators list its
 // public keys with their validity, rotate keys in and revoke them.
 //
+// Evidence packages (packages.h, a component of its own beside the Node, for
+// it needs the node's ledger): sealed packages uploaded, verified, logged with
+// their proof and downloaded with Range, and their chain of custody.
+//
 // Thread-safe: handlers run concurrently; all state is in the store.
 #ifndef EVIDEX_NODE_NODE_H_
 #define EVIDEX_NODE_NODE_H_

@@ -1,7 +1,7 @@
 // The OpenAPI document describes exactly the routes the node registers (its
-// use cases' and its ledger's): every (method, path) of the router is an
-// operation of the document, and the reverse. tests/api/openapi_test.mjs checks
-// the responses themselves.
+// use cases', its ledger's and its packages'): every (method, path) of the
+// router is an operation of the document, and the reverse.
+// tests/api/openapi_test.mjs checks the responses themselves.
 #include "node/openapi.h"
 
 #include <gmock/gmock.h>
@@ -25,6 +25,7 @@
 #include "node/ledger.h"
 #include "node/master_key.h"
 #include "node/node.h"
+#include "node/packages.h"
 #include "node/secrets.h"
 #include "store/sqlite_store.h"
 
@@ -78,9 +79,11 @@ TEST(OpenApiTest, DescribesExactlyTheRoutesTheNodeRegisters) {
     Node node(**store, *law, clock, log, metrics, *master_key, {});
     auto ledger = NodeLedger::Open(dir, *master_key, **store, clock);
     ASSERT_TRUE(ledger.has_value()) << ledger.error().message();
+    Packages packages(**store, **ledger, clock, log, {.dir = dir});
     api::Router router;
     node.RegisterRoutes(router);
     (*ledger)->RegisterRoutes(router);
+    packages.RegisterRoutes(router);
     std::vector<std::string> registered = router.Patterns();
     std::sort(registered.begin(), registered.end());
     EXPECT_THAT(DocumentedRoutes(), ::testing::ContainerEq(registered));

@@ -305,10 +305,36 @@ BEGIN
 END;
 )sql";
 
+// Version 4: the public package keys organisations register (evx `sign` and
+// `encrypt` keys), listed by organisation in registration order. Rows are
+// never deleted; revocation sets revoked_at once.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE package_keys (
+  id TEXT NOT NULL PRIMARY KEY
+    CONSTRAINT package_keys_id_length CHECK (length(id) BETWEEN 1 AND 128),
+  organisation_id TEXT NOT NULL REFERENCES organisations (id),
+  use TEXT NOT NULL
+    CONSTRAINT package_keys_use CHECK (use IN ('sign', 'encrypt')),
+  name TEXT NOT NULL
+    CONSTRAINT package_keys_name_length CHECK (length(name) BETWEEN 1 AND 128),
+  public_key BLOB NOT NULL
+    CONSTRAINT package_keys_public_key_length CHECK (length(public_key) = 32),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX package_keys_by_organisation
+  ON package_keys (organisation_id, created_at, id);
+CREATE TRIGGER package_keys_no_delete BEFORE DELETE ON package_keys
+BEGIN
+  SELECT RAISE(ABORT, 'package keys are revoked, not deleted');
+END;
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "organisation keys and security log", kSchemaV2},
     {3, "ledger leaves and case salts", kSchemaV3},
+    {4, "package keys", kSchemaV4},
 };
 
 constexpr int kLatestVersion = kMigrations[std::size(kMigrations) - 1].version;

@@ -215,6 +215,20 @@ constexpr std::string_view kRevokeOrganisationKey =
     "UPDATE organisation_keys SET revoked_at = coalesce(revoked_at, ?2) "
     "WHERE id = ?1";
 
+constexpr std::string_view kInsertPackageKey =
+    "INSERT INTO package_keys (id, organisation_id, use, name, public_key, "
+    "created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr std::string_view kSelectPackageKey =
+    "SELECT id, organisation_id, use, name, public_key, created_at, "
+    "revoked_at FROM package_keys WHERE id = ?1";
+constexpr std::string_view kListPackageKeys =
+    "SELECT id, organisation_id, use, name, public_key, created_at, "
+    "revoked_at FROM package_keys WHERE organisation_id = ?1 "
+    "ORDER BY created_at, id";
+constexpr std::string_view kRevokePackageKey =
+    "UPDATE package_keys SET revoked_at = coalesce(revoked_at, ?2) "
+    "WHERE id = ?1";
+
 constexpr std::string_view kInsertSecurityEvent =
     "INSERT INTO security_events (at, kind, reason, organisation_id, "
     "detail_json) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq";
@@ -287,6 +301,10 @@ constexpr std::string_view kStatements[] = {
     kListOrganisationKeys,
     kRetireOrganisationKey,
     kRevokeOrganisationKey,
+    kInsertPackageKey,
+    kSelectPackageKey,
+    kListPackageKeys,
+    kRevokePackageKey,
     kInsertSecurityEvent,
     kListSecurityEvents,
 };
@@ -560,6 +578,21 @@ Result<OrganisationKey> ReadOrganisationKey(const Statement& st) {
   if (k.public_key.size() != 32) {
     return Err(
         Corrupt("organisation_keys", k.id, "the public key is not 32 bytes"));
+  }
+  return k;
+}
+
+Result<PackageKey> ReadPackageKey(const Statement& st) {
+  PackageKey k;
+  k.id = st.ColumnText(0);
+  k.organisation_id = st.ColumnText(1);
+  k.use = st.ColumnText(2);
+  k.name = st.ColumnText(3);
+  k.public_key = st.ColumnBlob(4);
+  k.created_at = ToInstant(st.ColumnInt(5));
+  k.revoked_at = OptionalInstant(st, 6);
+  if (k.public_key.size() != 32) {
+    return Err(Corrupt("package_keys", k.id, "the public key is not 32 bytes"));
   }
   return k;
 }
@@ -1223,6 +1256,51 @@ class SqliteTransaction final : public Transaction {
   Status RevokeOrganisationKey(const std::string& id, Instant at) override {
     return SetKeyTime(kRevokeOrganisationKey, "revoke organisation key", id,
                       at);
+  }
+
+  Status PutPackageKey(const PackageKey& k) override {
+    return WithContext("put package key", k.id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_RETURN_IF_ERROR(Exists(kOrganisationExists, k.organisation_id,
+                                    "no such organisation"));
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kInsertPackageKey));
+      EVIDEX_RETURN_IF_ERROR(
+          st.BindAll(k.id, k.organisation_id, k.use, k.name, Blob{k.public_key},
+                     Millis(k.created_at), Millis(k.revoked_at)));
+      return st.Run();
+    });
+  }
+
+  Result<PackageKey> GetPackageKey(const std::string& id) override {
+    return WithContext("get package key", id, [&]() -> Result<PackageKey> {
+      EVIDEX_RETURN_IF_ERROR(CheckOpen());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kSelectPackageKey));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(id));
+      return ReadOne(st, ReadPackageKey, "no such package key");
+    });
+  }
+
+  Result<std::vector<PackageKey>> ListPackageKeys(
+      const std::string& organisation_id) override {
+    return WithContext("list package keys", organisation_id,
+                       [&]() -> Result<std::vector<PackageKey>> {
+                         EVIDEX_RETURN_IF_ERROR(CheckOpen());
+                         EVIDEX_ASSIGN_OR_RETURN(
+                             Statement st, Prepare(*db_, kListPackageKeys));
+                         EVIDEX_RETURN_IF_ERROR(st.BindAll(organisation_id));
+                         return ReadAll(st, ReadPackageKey);
+                       });
+  }
+
+  Status RevokePackageKey(const std::string& id, Instant at) override {
+    return WithContext("revoke package key", id, [&]() -> Status {
+      EVIDEX_RETURN_IF_ERROR(CheckWritable());
+      EVIDEX_ASSIGN_OR_RETURN(Statement st, Prepare(*db_, kRevokePackageKey));
+      EVIDEX_RETURN_IF_ERROR(st.BindAll(id, Millis(at)));
+      EVIDEX_RETURN_IF_ERROR(st.Run());
+      if (db_->Changes() == 0) return NotFoundError("no such package key");
+      return OkStatus();
+    });
   }
 
   Result<SecurityEvent> AppendSecurityEvent(const SecurityEvent& e) override {

@@ -5,7 +5,8 @@
 // parties, the append-only history of every case (events), deadlines, the
 // record of every read of case data (CETS 224 Art. 14(8)), idempotency records
 // for creating requests, attached files, organisations' keys (secret halves
-// sealed) and the security log. Two backends implement this
+// sealed), the public package keys organisations register, and the security
+// log. Two backends implement this
 // contract: SQLite (embedded, the default) and PostgreSQL (several nodes
 // sharing one database). One conformance suite (store_conformance.h) runs
 // against both.
@@ -194,6 +195,21 @@ struct OrganisationKey {
   std::optional<Instant> revoked_at;
 };
 
+// The public half of a key an organisation uses for evidence packages (evx),
+// registered by its administrators: a `sign` key signs the manifests it packs,
+// an `encrypt` key receives packages sealed to it. The secret halves never
+// reach the node. Revocation (`revoked_at`, set once) ends its use for new
+// packages.
+struct PackageKey {
+  std::string id;
+  std::string organisation_id;
+  std::string use;         // sign (Ed25519) or encrypt (X25519)
+  std::string name;        // the key's name, as in key files
+  std::string public_key;  // 32 bytes
+  Instant created_at;
+  std::optional<Instant> revoked_at;
+};
+
 // A refused security-relevant input (an incoming signed document that does not
 // verify, a refused signing request), kept for the security officer. Holds no
 // secret: reasons, ids and a short JSON detail.
@@ -297,6 +313,17 @@ class Transaction {
   // first time counts); kNotFound for an unknown key.
   virtual Status RetireOrganisationKey(const std::string& id, Instant at) = 0;
   virtual Status RevokeOrganisationKey(const std::string& id, Instant at) = 0;
+
+  // Inserts the package key; kAlreadyExists for a repeated id, kNotFound for
+  // an unknown organisation.
+  virtual Status PutPackageKey(const PackageKey& key) = 0;
+  virtual Result<PackageKey> GetPackageKey(const std::string& id) = 0;
+  // The organisation's package keys, oldest created_at first (then id).
+  virtual Result<std::vector<PackageKey>> ListPackageKeys(
+      const std::string& organisation_id) = 0;
+  // Sets revoked_at to `at` unless already set (the first time counts);
+  // kNotFound for an unknown key.
+  virtual Status RevokePackageKey(const std::string& id, Instant at) = 0;
 
   // Appends to the security log; returns the stored event (with seq).
   virtual Result<SecurityEvent> AppendSecurityEvent(

@@ -1514,6 +1514,91 @@ TEST_P(StoreConformanceTest, OrganisationKeyErrors) {
   EVIDEX_EXPECT_CODE(tx->GetOrganisationKey("k-3"), StatusCode::kNotFound);
 }
 
+// --- package keys
+// ---------------------------------------------------------------------
+
+PackageKey MakePackageKey(const std::string& id, const std::string& org,
+                          const std::string& use, int created_at) {
+  std::string public_key(32, '\0');
+  for (std::size_t i = 0; i < public_key.size(); ++i) {
+    public_key[i] = static_cast<char>(id.size() * 5 + i);
+  }
+  return PackageKey{.id = id,
+                    .organisation_id = org,
+                    .use = use,
+                    .name = "provider.example/" + id,
+                    .public_key = public_key,
+                    .created_at = At(created_at),
+                    .revoked_at = std::nullopt};
+}
+
+TEST_P(StoreConformanceTest, PackageKeysRoundTripInRegistrationOrder) {
+  {
+    EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+    EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-b")));
+    EVIDEX_ASSERT_OK(
+        tx->PutPackageKey(MakePackageKey("pk-2", "org-a", "sign", 9)));
+    EVIDEX_ASSERT_OK(
+        tx->PutPackageKey(MakePackageKey("pk-1", "org-a", "encrypt", 3)));
+    EVIDEX_ASSERT_OK(
+        tx->PutPackageKey(MakePackageKey("pk-3", "org-b", "sign", 1)));
+    EVIDEX_ASSERT_OK(tx->Commit());
+  }
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto rx, store().BeginRead());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto keys, rx->ListPackageKeys("org-a"));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].id, "pk-1");
+  EXPECT_EQ(keys[1].id, "pk-2");
+  const PackageKey want = MakePackageKey("pk-2", "org-a", "sign", 9);
+  EXPECT_EQ(keys[1].organisation_id, "org-a");
+  EXPECT_EQ(keys[1].use, "sign");
+  EXPECT_EQ(keys[1].name, want.name);
+  EXPECT_EQ(keys[1].public_key, want.public_key);
+  EXPECT_EQ(Ms(keys[1].created_at), Ms(want.created_at));
+  EXPECT_FALSE(keys[1].revoked_at.has_value());
+  EVIDEX_ASSERT_OK_AND_ASSIGN(PackageKey one, rx->GetPackageKey("pk-3"));
+  EXPECT_EQ(one.organisation_id, "org-b");
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto none, rx->ListPackageKeys("org-c"));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(StoreConformanceTest, PackageKeyRevocationIsSetOnce) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutPackageKey(MakePackageKey("pk-1", "org-a", "sign", 1)));
+  EVIDEX_ASSERT_OK(tx->RevokePackageKey("pk-1", At(7)));
+  EVIDEX_ASSERT_OK(tx->RevokePackageKey("pk-1", At(8)));
+  EVIDEX_ASSERT_OK_AND_ASSIGN(PackageKey k, tx->GetPackageKey("pk-1"));
+  ASSERT_TRUE(k.revoked_at.has_value());
+  EXPECT_EQ(Ms(*k.revoked_at), Ms(At(7)));
+  EVIDEX_EXPECT_CODE(tx->RevokePackageKey("pk-x", At(5)),
+                     StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformanceTest, PackageKeyErrors) {
+  EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());
+  EVIDEX_ASSERT_OK(tx->PutOrganisation(MakeOrganisation("org-a")));
+  EVIDEX_ASSERT_OK(
+      tx->PutPackageKey(MakePackageKey("pk-1", "org-a", "sign", 1)));
+  EVIDEX_EXPECT_CODE(
+      tx->PutPackageKey(MakePackageKey("pk-1", "org-a", "encrypt", 2)),
+      StatusCode::kAlreadyExists);
+  EVIDEX_EXPECT_CODE(
+      tx->PutPackageKey(MakePackageKey("pk-2", "org-x", "sign", 1)),
+      StatusCode::kNotFound);
+  PackageKey bad = MakePackageKey("pk-3", "org-a", "log", 1);
+  EVIDEX_EXPECT_CODE(tx->PutPackageKey(bad), StatusCode::kInvalidArgument);
+  bad = MakePackageKey("pk-3", "org-a", "sign", 1);
+  bad.public_key.pop_back();
+  EVIDEX_EXPECT_CODE(tx->PutPackageKey(bad), StatusCode::kInvalidArgument);
+  bad = MakePackageKey("pk-3", "org-a", "sign", 1);
+  bad.name.clear();
+  EVIDEX_EXPECT_CODE(tx->PutPackageKey(bad), StatusCode::kInvalidArgument);
+  EVIDEX_EXPECT_CODE(tx->GetPackageKey("pk-3"), StatusCode::kNotFound);
+}
+
 TEST_P(StoreConformanceTest, SecurityLogIsReadPerOrganisationNewestFirst) {
   {
     EVIDEX_ASSERT_OK_AND_ASSIGN(auto tx, store().Begin());

@@ -740,6 +740,110 @@ async function refusals(t) {
   await call("PATCH", "/api/v1/cases/case_x", { token: t.judge, expect: 405 });
 }
 
+// An administrator of `org` with an API token (there is no API for people yet), written into the
+// store as the node writes them: the token only as its SHA-256.
+function adminOf(dataDir, org) {
+  const secret = `evx_t_openapi_admin_${org}`;
+  const script = [
+    "import hashlib, json, sqlite3, sys",
+    "db = sqlite3.connect(sys.argv[1], timeout=30)",
+    "org, secret = sys.argv[2], sys.argv[3]",
+    "db.execute(\"INSERT INTO people VALUES (?, ?, 'Key Admin', ?, '[\\\"admin\\\"]', '', 0, 0)\", ('person_admin_' + org, org, 'keys@' + org + '.example'))",
+    "db.execute('INSERT INTO api_tokens VALUES (?, ?, ?, ?, 0, ?, NULL)', ('tok_admin_' + org, 'person_admin_' + org, hashlib.sha256(secret.encode()).hexdigest(), json.dumps(['read', 'write', 'admin']), 4102444800000))",
+    "db.commit()",
+  ].join("\n");
+  execFileSync("python3", ["-c", script, path.join(dataDir, "evidex.db"), org, secret]);
+  return secret;
+}
+
+// Evidence packages: keys made offline and registered, a package packed with the CLI for a new
+// case, uploaded, downloaded whole and in a range, its trust file, custody, and the refusals.
+async function packages(t, dataDir) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "evidex-openapi-packages-"));
+  try {
+    const keygen = (name) => {
+      execFileSync(EVIDEX, ["keygen", name, "--secret", path.join(work, `${name}.secret`), "--public", path.join(work, `${name}.pub`)]);
+      return Object.fromEntries(JSON.parse(fs.readFileSync(path.join(work, `${name}.pub`), "utf8")).keys.map((k) => [k.use, k]));
+    };
+    const nimbus = keygen("nimbus.example");
+    const judge = keygen("tj-paris.example");
+    const admins = { nimbus: adminOf(dataDir, "org_ie_nimbus"), judge: adminOf(dataDir, "org_fr_instruction") };
+    const register = (token, org, key, idem, expect, valid = true) =>
+      call("POST", `/api/v1/organisations/${org}/package-keys`, {
+        token, body: { use: key.use, name: key.name, public_key: key.public_key }, headers: { "Idempotency-Key": idem }, valid, expect,
+      });
+    const nimbusKeys = "/api/v1/organisations/org_ie_nimbus/package-keys";
+    await register(admins.nimbus, "org_ie_nimbus", nimbus.sign, "pkey-1", 201);
+    await register(admins.nimbus, "org_ie_nimbus", nimbus.sign, "pkey-1", 201);
+    await register(admins.nimbus, "org_ie_nimbus", nimbus.sign, "pkey-2", 409);
+    await register(admins.judge, "org_fr_instruction", judge.encrypt, "pkey-3", 201);
+    await register(t.nimbus, "org_ie_nimbus", nimbus.encrypt, "pkey-4", 403);
+    await register(admins.judge, "org_ie_nimbus", nimbus.encrypt, "pkey-5", 404);
+    await register(undefined, "org_ie_nimbus", nimbus.encrypt, "pkey-6", 401);
+    await call("POST", nimbusKeys, { token: admins.nimbus, body: { use: "log", name: "x", public_key: nimbus.sign.public_key }, headers: { "Idempotency-Key": "pkey-7" }, valid: false, expect: 400 });
+    const spare = await register(admins.nimbus, "org_ie_nimbus", nimbus.encrypt, "pkey-8", 201);
+    const revoked = await call("POST", `${nimbusKeys}/${spare.json && spare.json.id}/revoke`, { token: admins.nimbus, expect: 200 });
+    if (!revoked.json || revoked.json.revoked_at === null) fail(`a revoked package key: ${revoked.text}`);
+    await call("POST", `${nimbusKeys}/pkey_unknown/revoke`, { token: admins.nimbus, expect: 404 });
+    await call("POST", `${nimbusKeys}/${spare.json && spare.json.id}/revoke`, { token: t.nimbus, expect: 403 });
+    await call("POST", `${nimbusKeys}/${spare.json && spare.json.id}/revoke`, { expect: 401 });
+    const listed = await call("GET", nimbusKeys, { token: t.cloudmail, expect: 200 });
+    if (!listed.json || listed.json.keys.length !== 2) fail(`anyone lists the public package keys: ${listed.text}`);
+    await call("GET", "/api/v1/organisations/org_nowhere/package-keys", { token: t.judge, expect: 404 });
+    await call("GET", nimbusKeys, { expect: 401 });
+
+    // A case of its own, received by Nimbus.
+    const create = { procedure: "eu2023-1543.epoc", addressee_organisation_id: "org_ie_nimbus", query: QUERY, order: ORDER };
+    const made = await call("POST", "/api/v1/cases", { token: t.judge, body: create, headers: { "Idempotency-Key": "packages-case" }, expect: 201 });
+    const id = made.json && made.json.id;
+    await call("POST", `/api/v1/cases/${id}/actions/issue`, { token: t.judge, expect: 200 });
+    await call("POST", `/api/v1/cases/${id}/actions/receive`, { token: t.nimbus, expect: 200 });
+    const item = path.join(work, "logs.bin");
+    fs.writeFileSync(item, Buffer.alloc(100000, 7));
+    const evx = path.join(work, "p.evx");
+    execFileSync(EVIDEX, ["pack", item, "--order", id, "--key", path.join(work, "nimbus.example.secret"), "--to",
+      path.join(work, "tj-paris.example.pub"), "--category", "traffic", "-o", evx]);
+    const bytes = fs.readFileSync(evx);
+    const at = `/api/v1/cases/${id}/packages`;
+    const send = (token, idem, raw = bytes) => ({ token, raw, headers: { "Content-Type": "application/octet-stream", "Idempotency-Key": idem } });
+    const up = await call("POST", at, { ...send(t.nimbus, "pkg-1"), expect: 201 });
+    const pkg = up.json && up.json.id;
+    const again = await call("POST", at, { ...send(t.nimbus, "pkg-1"), expect: 201 });
+    if (again.headers["idempotent-replayed"] !== "true" || !again.json || again.json.id !== pkg) fail(`a replayed package upload: ${again.text}`);
+    await call("POST", at, { ...send(t.nimbus, "pkg-2", Buffer.from("not a package")), expect: 422 });
+    await call("POST", at, { ...send(t.nimbus, undefined), headers: { "Content-Type": "application/octet-stream" }, expect: 400 });
+    await call("POST", at, { ...send(undefined, "pkg-3"), expect: 401 });
+    await call("POST", at, { ...send(t.judge, "pkg-3"), expect: 403 });
+    await call("POST", at, { ...send(t.cloudmail, "pkg-3"), expect: 404 });
+    const oversize = await rawExchange(
+      `POST ${at} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${t.nimbus}\r\n` +
+        "Idempotency-Key: big-3\r\nContent-Type: application/octet-stream\r\nContent-Length: 1099511627777\r\n\r\n");
+    if (oversize.status !== 413) fail(`oversized package: ${oversize.status}`);
+    check("POST", at, oversize);
+
+    const one = `${at}/${pkg}`;
+    const whole = await call("GET", one, { token: t.judge, headers: { "X-Purpose": "evidence review" }, expect: 200 });
+    const size = Number(whole.headers["content-length"]);
+    await call("GET", one, { token: t.judge, headers: { Range: "bytes=0-99" }, expect: 206 });
+    const past = await call("GET", one, { token: t.judge, headers: { Range: `bytes=${size}-` }, expect: 416 });
+    if (past.headers["content-range"] !== `bytes */${size}`) fail(`416 Content-Range: ${past.headers["content-range"]}`);
+    await call("GET", one, { token: t.cloudmail, expect: 404 });
+    await call("GET", `${at}/pkg_nothing`, { token: t.judge, expect: 404 });
+    await call("GET", one, { expect: 401 });
+    await call("GET", `/api/v1/cases/${id}/trust`, { token: t.judge, expect: 200 });
+    await call("GET", `/api/v1/cases/${id}/trust`, { token: t.cloudmail, expect: 404 });
+    await call("GET", `/api/v1/cases/${id}/trust`, { expect: 401 });
+    const custody = `${one}/custody`;
+    await call("POST", custody, { token: t.judge, body: { action: "decrypted", detail: "at the court" }, valid: true, expect: 201 });
+    await call("POST", custody, { token: t.judge, body: { action: "lost", detail: "" }, valid: false, expect: 400 });
+    await call("POST", custody, { token: t.cloudmail, body: { action: "exported", detail: "to the court" }, valid: true, expect: 404 });
+    await call("POST", custody, { body: { action: "exported", detail: "to the court" }, expect: 401 });
+    await call("GET", `/api/v1/cases/${id}/events`, { token: t.judge, expect: 200 });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 // Every operation of the document exists: answered by its handler, not by the router's 404 or
 // 405 (path parameters filled with placeholders, no credentials).
 async function everyRouteExists() {
@@ -856,6 +960,7 @@ async function main() {
     await refusals(t);
     await keys(t);
     await deliveries(t);
+    await packages(t, dataDir);
     await everyRouteExists();
 
     for (const [template, item] of Object.entries(doc.paths)) {
