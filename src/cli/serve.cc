@@ -1,9 +1,7 @@
 #include "cli/serve.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
@@ -18,6 +16,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/server.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "law/law.h"
 #include "law/vocabulary.h"
@@ -45,36 +44,6 @@ Status EnsureDataDir(const std::string& dir) {
   if (ec)
     return UnavailableError("cannot create `" + dir + "`: " + ec.message());
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  return OkStatus();
-}
-
-// Writes `text` to `path` so that a reader sees the old file or the whole new
-// one: a temporary file, fsync, rename, fsync of the directory.
-Status WriteFileAtomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return UnavailableError("cannot write `" + tmp.string() + "`");
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return UnavailableError("cannot write `" + tmp.string() + "`");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return UnavailableError("cannot replace `" + path.string() + "`");
-  }
-  int dfd =
-      ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
   return OkStatus();
 }
 
@@ -185,8 +154,7 @@ int RunServe(const ServeOptions& options, std::ostream& out,
     }
     people = std::move(*seeded);
     if (!people.empty()) {
-      if (Status s =
-              WriteFileAtomically(sandbox_json, node::SandboxJson(people));
+      if (Status s = WriteFileDurably(sandbox_json, node::SandboxJson(people));
           !s.ok()) {
         err << "evidex serve: " << s.message() << "\n";
         return 1;

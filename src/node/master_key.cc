@@ -9,10 +9,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/file.h"
 #include "crypto/xchacha20poly1305.h"
 
 namespace evidex::node {
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr std::uint8_t kSealVersion = 1;
 constexpr char kFileName[] = "master.key";
@@ -24,36 +27,6 @@ std::span<const std::uint8_t> Bytes(std::string_view s) {
 Status Errno(std::string_view what, const std::filesystem::path& path) {
   return UnavailableError(std::string(what) + " " + path.string() + ": " +
                           std::strerror(errno));
-}
-
-// Writes a new key to `path` with mode 0600; the file and its directory are
-// fsync'd before this returns. Fails with kAlreadyExists if another process
-// created the file first.
-Status CreateKeyFile(const std::filesystem::path& path,
-                     std::span<const std::uint8_t> key) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return Status(StatusCode::kAlreadyExists, path.string());
-    }
-    return Errno("cannot create", path);
-  }
-  bool ok =
-      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-      ::fsync(fd) == 0;
-  int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(path.c_str());
-    errno = saved;
-    return Errno("cannot write", path);
-  }
-  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir < 0) return Errno("cannot open", path.parent_path());
-  ok = ::fsync(dir) == 0;
-  ::close(dir);
-  if (!ok) return Errno("cannot sync", path.parent_path());
-  return OkStatus();
 }
 
 Result<std::vector<std::uint8_t>> ReadKeyFile(
@@ -89,12 +62,23 @@ Result<std::vector<std::uint8_t>> ReadKeyFile(
 Result<MasterKey> MasterKey::LoadOrCreate(
     const std::filesystem::path& data_dir) {
   std::filesystem::path path = data_dir / kFileName;
-  std::array<std::uint8_t, 32> fresh;
-  randombytes_buf(fresh.data(), fresh.size());
-  Status created = CreateKeyFile(path, fresh);
-  sodium_memzero(fresh.data(), fresh.size());
-  if (!created.ok() && created.code() != StatusCode::kAlreadyExists) {
-    return Err(created);
+  if (!fs::exists(path)) {
+    // Written whole beside the key file, then linked into place without
+    // replacing a key another process created meanwhile.
+    std::array<std::uint8_t, 32> fresh;
+    randombytes_buf(fresh.data(), fresh.size());
+    fs::path pending = path;
+    pending += ".new" + std::to_string(::getpid());
+    Status created = WriteFileDurably(
+        pending, std::string_view(reinterpret_cast<const char*>(fresh.data()),
+                                  fresh.size()));
+    sodium_memzero(fresh.data(), fresh.size());
+    if (created.ok()) created = MoveFileDurably(pending, path);
+    std::error_code ignored;
+    fs::remove(pending, ignored);
+    if (!created.ok() && created.code() != StatusCode::kAlreadyExists) {
+      return Err(created);
+    }
   }
   // Read back even a key just written, so that two processes starting at once
   // agree on the one that won.
