@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "node/node_testing.h"
 #include "store/sqlite_store.h"
 
 namespace evidex::node {
@@ -23,11 +24,7 @@ namespace fs = std::filesystem;
 class AccessRecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("evidex_access_recorder_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("evidex_access_recorder");
     store_ =
         store::OpenSqliteStore((dir_ / "evidex.db").string(), clock_).value();
     Instant now = clock_.Now();

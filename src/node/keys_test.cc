@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "node/node_testing.h"
 #include "node/secrets.h"
 #include "sign/signed_document.h"
 #include "store/sqlite_store.h"
@@ -28,11 +29,7 @@ class KeysTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitSecrets().ok());
-    dir_ = fs::temp_directory_path() /
-           ("evidex_keys_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("evidex_keys");
     auto master = MasterKey::LoadOrCreate(dir_);
     ASSERT_TRUE(master.has_value()) << master.error().ToString();
     master_.emplace(*master);

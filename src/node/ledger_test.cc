@@ -16,6 +16,7 @@
 #include "crypto/encoding.h"
 #include "crypto/sha256.h"
 #include "ledger/checkpoint.h"
+#include "node/node_testing.h"
 #include "node/secrets.h"
 #include "store/sqlite_store.h"
 
@@ -105,11 +106,7 @@ class NodeLedgerTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(InitSecrets().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("evidex-node-ledger-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir("evidex-node-ledger");
     store_ =
         store::OpenSqliteStore((dir_ / "evidex.db").string(), clock_).value();
     master_ =

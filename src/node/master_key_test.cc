@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "node/node_testing.h"
 #include "node/secrets.h"
 
 namespace evidex::node {
@@ -19,11 +20,7 @@ class MasterKeyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitSecrets().ok());
-    dir_ = fs::temp_directory_path() /
-           ("evidex_master_key_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("evidex_master_key");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

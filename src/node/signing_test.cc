@@ -11,6 +11,7 @@
 #include <string>
 
 #include "node/keys.h"
+#include "node/node_testing.h"
 #include "node/secrets.h"
 #include "store/sqlite_store.h"
 
@@ -100,11 +101,7 @@ class SignActionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitSecrets().ok());
-    dir_ = fs::temp_directory_path() /
-           ("evidex_signing_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("evidex_signing");
     master_.emplace(MasterKey::LoadOrCreate(dir_).value());
     store_ =
         store::OpenSqliteStore((dir_ / "evidex.db").string(), clock_).value();
