@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <chrono>
+#include <cstdint>
 #include <span>
 
 #include "crypto/encoding.h"
@@ -15,13 +17,28 @@ Status InitSecrets() {
 }
 
 std::string NewId(std::string_view prefix) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  unsigned char bytes[17] = {};
-  randombytes_buf(bytes, 16);
+  // The 32 characters in ASCII order, so that ids sort as their bits do.
+  static constexpr char kAlphabet[] = "234567abcdefghijklmnopqrstuvwxyz";
+  static constexpr int kTimeBits = 45;
+  // 130 bits, most significant first: the time in milliseconds (45 bits last
+  // until the year 3084), then 85 random bits; one byte more for the loop
+  // below.
+  unsigned char bytes[17];
+  randombytes_buf(bytes, sizeof bytes);
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  for (int i = 0; i < kTimeBits; ++i) {
+    const unsigned char mask = 0x80 >> (i % 8);
+    if (ms >> (kTimeBits - 1 - i) & 1) {
+      bytes[i / 8] |= mask;
+    } else {
+      bytes[i / 8] &= ~mask;
+    }
+  }
   std::string id(prefix);
   id.push_back('_');
-  // 26 groups of 5 bits cover the 128 bits (the last group is padded with zero
-  // bits).
   for (int i = 0; i < 26; ++i) {
     int bit = i * 5;
     int byte = bit / 8, shift = bit % 8;

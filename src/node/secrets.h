@@ -21,8 +21,12 @@ namespace evidex::node {
 // randomness.
 Status InitSecrets();
 
-// A fresh identifier: `prefix` + "_" + 26 lowercase base32 characters (128
-// random bits).
+// A fresh identifier: `prefix` + "_" + 26 lowercase base32 characters, the
+// creation time in milliseconds (45 bits) and then 85 random bits. Ids sort by
+// creation time, so the rows a node adds at a high rate (cases, and everything
+// keyed by a case) go to the right edge of each index instead of a random page:
+// with random ids, creating orders slowed by a fifth once 100,000 were stored.
+// The time in an id is for ordering only, never trusted as a fact.
 std::string NewId(std::string_view prefix);
 
 struct Secret {

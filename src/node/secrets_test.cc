@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 namespace evidex::node {
 namespace {
@@ -22,6 +24,20 @@ TEST_F(SecretsTest, IdsAreUniqueAndWellFormed) {
       ASSERT_TRUE((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')) << id;
     }
     EXPECT_TRUE(seen.insert(id).second);
+  }
+}
+
+TEST_F(SecretsTest, IdsSortByCreationTime) {
+  std::string first = NewId("case");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::string second = NewId("case");
+  EXPECT_LT(first, second);
+  // Ids of the same millisecond share their first nine characters (45 bits of
+  // time) and differ in the random rest.
+  std::string a = NewId("case"), b = NewId("case");
+  EXPECT_NE(a, b);
+  if (a.substr(0, 5 + 9) == b.substr(0, 5 + 9)) {
+    EXPECT_NE(a.substr(5 + 9), b.substr(5 + 9));
   }
 }
 
