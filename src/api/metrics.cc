@@ -1,95 +1,47 @@
 #include "api/metrics.h"
 
-#include <algorithm>
-#include <cstdio>
+#include <prometheus/text_serializer.h>
 
 namespace evidex::api {
-namespace {
 
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {}
 
-}  // namespace
-
-Histogram::Histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)),
-      buckets_(new std::atomic<std::uint64_t>[bounds_.size() + 1]) {
-  std::sort(bounds_.begin(), bounds_.end());
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i] = 0;
-}
-
-void Histogram::Observe(double v) {
-  std::size_t i = static_cast<std::size_t>(
-      std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  if (v > 0) {
-    sum_micros_.fetch_add(static_cast<std::uint64_t>(v * 1e6),
-                          std::memory_order_relaxed);
+prometheus::Counter& Metrics::GetCounter(std::string_view name,
+                                         std::string_view help,
+                                         const prometheus::Labels& labels) {
+  prometheus::Family<prometheus::Counter>* family;
+  {
+    std::lock_guard lock(mu_);
+    auto it = counters_.find(name);
+    if (it == counters_.end()) {
+      auto& added = prometheus::BuildCounter()
+                        .Name(std::string(name))
+                        .Help(std::string(help))
+                        .Register(*registry_);
+      it = counters_.emplace(std::string(name), &added).first;
+    }
+    family = it->second;
   }
+  return family->Add(labels);  // the family locks itself
 }
 
-Counter& Metrics::GetCounter(std::string_view name, std::string_view help,
-                             std::string_view labels) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (CounterEntry& e : counters_) {
-    if (e.name == name && e.labels == labels) return e.counter;
+prometheus::Histogram& Metrics::GetHistogram(
+    std::string_view name, std::string_view help,
+    const prometheus::Histogram::BucketBoundaries& upper_bounds) {
+  std::lock_guard lock(mu_);
+  auto it = histograms_.find(name);
+  if (it == histograms_.end()) {
+    auto& added = prometheus::BuildHistogram()
+                      .Name(std::string(name))
+                      .Help(std::string(help))
+                      .Register(*registry_);
+    it = histograms_.emplace(std::string(name), &added).first;
   }
-  CounterEntry& e = counters_.emplace_back();
-  e.name = std::string(name);
-  e.help = std::string(help);
-  e.labels = std::string(labels);
-  return e.counter;
-}
-
-Histogram& Metrics::GetHistogram(std::string_view name, std::string_view help,
-                                 std::vector<double> upper_bounds) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (HistogramEntry& e : histograms_) {
-    if (e.name == name) return *e.histogram;
-  }
-  HistogramEntry& e = histograms_.emplace_back();
-  e.name = std::string(name);
-  e.help = std::string(help);
-  e.histogram = std::make_unique<Histogram>(std::move(upper_bounds));
-  return *e.histogram;
+  return it->second->Add({}, upper_bounds);
 }
 
 std::string Metrics::Render() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string out;
-  std::vector<std::string_view> done;
-  for (const CounterEntry& first : counters_) {
-    if (std::find(done.begin(), done.end(), first.name) != done.end()) continue;
-    done.push_back(first.name);
-    out += "# HELP " + first.name + " " + first.help + "\n";
-    out += "# TYPE " + first.name + " counter\n";
-    for (const CounterEntry& e : counters_) {
-      if (e.name != first.name) continue;
-      out += e.name;
-      if (!e.labels.empty()) out += "{" + e.labels + "}";
-      out += " " + std::to_string(e.counter.Value()) + "\n";
-    }
-  }
-  for (const HistogramEntry& e : histograms_) {
-    const Histogram& h = *e.histogram;
-    out += "# HELP " + e.name + " " + e.help + "\n# TYPE " + e.name +
-           " histogram\n";
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i <= h.bounds_.size(); ++i) {
-      cumulative += h.buckets_[i].load(std::memory_order_relaxed);
-      std::string le = i < h.bounds_.size() ? Number(h.bounds_[i]) : "+Inf";
-      out += e.name + "_bucket{le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
-    }
-    out += e.name + "_sum " +
-           Number(static_cast<double>(h.sum_micros_.load()) / 1e6) + "\n";
-    out += e.name + "_count " + std::to_string(h.count_.load()) + "\n";
-  }
-  return out;
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 
 }  // namespace evidex::api

@@ -108,7 +108,7 @@ struct HttpServer::Impl {
       connections;
   bool shut_down = false;
 
-  Histogram& latency = metrics.GetHistogram(
+  prometheus::Histogram& latency = metrics.GetHistogram(
       "evidex_http_request_duration_seconds", "Time to handle an HTTP request.",
       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
        2.5});
@@ -224,9 +224,9 @@ struct HttpServer::Impl {
     metrics
         .GetCounter("evidex_http_requests_total",
                     "HTTP requests answered, by method and status.",
-                    "method=\"" + std::string(MethodLabel(req.method)) +
-                        "\",status=\"" + std::to_string(status) + "\"")
-        .Add();
+                    {{"method", std::string(MethodLabel(req.method))},
+                     {"status", std::to_string(status)}})
+        .Increment();
     log.Info("request", {{"request_id", req.request_id},
                          {"method", req.method},
                          {"path", req.path},
@@ -573,7 +573,7 @@ struct HttpServer::Impl {
         metrics
             .GetCounter("evidex_http_connections_refused_total",
                         "Connections closed because the server was full.")
-            .Add();
+            .Increment();
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;

@@ -423,9 +423,8 @@ api::Response Node::CreateCase(const api::Request& req) {
     response.headers.emplace_back("Location", "/api/v1/cases/" + id);
     metrics_
         .GetCounter("evidex_cases_created_total",
-                    "Cases created, by procedure.",
-                    "procedure=\"" + procedure + "\"")
-        .Add();
+                    "Cases created, by procedure.", {{"procedure", procedure}})
+        .Increment();
     log_.Info("case created", {{"request_id", req.request_id},
                                {"case_id", id},
                                {"procedure", procedure}});
