@@ -3,6 +3,27 @@
 #include <prometheus/text_serializer.h>
 
 namespace evidex::api {
+namespace {
+
+// The family `name` in `families`, registered with `build()` on first use.
+// The caller holds the lock that guards `families`.
+template <typename T, typename Build>
+prometheus::Family<T>& FamilyOf(
+    std::map<std::string, prometheus::Family<T>*, std::less<>>& families,
+    prometheus::Registry& registry, std::string_view name,
+    std::string_view help, Build build) {
+  auto it = families.find(name);
+  if (it == families.end()) {
+    auto& added = build()
+                      .Name(std::string(name))
+                      .Help(std::string(help))
+                      .Register(registry);
+    it = families.emplace(std::string(name), &added).first;
+  }
+  return *it->second;
+}
+
+}  // namespace
 
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {}
 
@@ -12,15 +33,8 @@ prometheus::Counter& Metrics::GetCounter(std::string_view name,
   prometheus::Family<prometheus::Counter>* family;
   {
     std::lock_guard lock(mu_);
-    auto it = counters_.find(name);
-    if (it == counters_.end()) {
-      auto& added = prometheus::BuildCounter()
-                        .Name(std::string(name))
-                        .Help(std::string(help))
-                        .Register(*registry_);
-      it = counters_.emplace(std::string(name), &added).first;
-    }
-    family = it->second;
+    family =
+        &FamilyOf(counters_, *registry_, name, help, prometheus::BuildCounter);
   }
   return family->Add(labels);  // the family locks itself
 }
@@ -28,16 +42,13 @@ prometheus::Counter& Metrics::GetCounter(std::string_view name,
 prometheus::Histogram& Metrics::GetHistogram(
     std::string_view name, std::string_view help,
     const prometheus::Histogram::BucketBoundaries& upper_bounds) {
-  std::lock_guard lock(mu_);
-  auto it = histograms_.find(name);
-  if (it == histograms_.end()) {
-    auto& added = prometheus::BuildHistogram()
-                      .Name(std::string(name))
-                      .Help(std::string(help))
-                      .Register(*registry_);
-    it = histograms_.emplace(std::string(name), &added).first;
+  prometheus::Family<prometheus::Histogram>* family;
+  {
+    std::lock_guard lock(mu_);
+    family = &FamilyOf(histograms_, *registry_, name, help,
+                       prometheus::BuildHistogram);
   }
-  return it->second->Add({}, upper_bounds);
+  return family->Add({}, upper_bounds);
 }
 
 std::string Metrics::Render() const {
