@@ -383,10 +383,32 @@ struct HttpServer::Impl {
     co_await http::async_write(stream, res, kNoThrow);
   }
 
+  // A client that sends its body without waiting for `100 Continue` is still
+  // sending when a refusal ends the connection; closing at once would reset
+  // the connection, and the client would lose the answer. So the server stops
+  // sending, then reads and discards what still comes, within bounds, before
+  // it closes (a lingering close).
+  template <typename Stream>
+  net::awaitable<void> Linger(Stream& stream) {
+    static constexpr std::size_t kMaxDiscarded = std::size_t{16} << 20;
+    auto& tcp_stream = beast::get_lowest_layer(stream);
+    beast::error_code ignored;
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp_stream.expires_after(std::chrono::seconds(2));
+    std::vector<char> scratch(64 << 10);
+    for (std::size_t discarded = 0; discarded < kMaxDiscarded;) {
+      auto [ec, n] =
+          co_await tcp_stream.async_read_some(net::buffer(scratch), kNoThrow);
+      if (ec) break;
+      discarded += n;
+    }
+  }
+
   template <typename Stream>
   net::awaitable<void> Serve(Stream& stream, std::shared_ptr<Connection> conn,
                              std::string remote) {
     beast::flat_buffer buffer;
+    bool unread_body = false;  // a refusal left the client's body unread
     while (!stopping.load()) {
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       http::request_parser<http::empty_body> head;
@@ -450,6 +472,7 @@ struct HttpServer::Impl {
                           "the body is larger than " +
                               std::to_string(options.max_body_bytes) +
                               " bytes");
+          unread_body = true;
           break;
         }
         http::request_parser<http::string_body> parser(std::move(head));
@@ -462,6 +485,7 @@ struct HttpServer::Impl {
                           "the body is larger than " +
                               std::to_string(options.max_body_bytes) +
                               " bytes");
+          unread_body = true;
           break;
         }
         if (bec) {
@@ -474,6 +498,7 @@ struct HttpServer::Impl {
       if (refused) {
         response = std::move(*refused);
         keep_alive = false;  // the rest of the body was not read
+        unread_body = true;
       } else if (match.handler == nullptr) {
         response = std::move(match.refusal);
       } else if (match.threading == Threading::kInline) {
@@ -516,6 +541,7 @@ struct HttpServer::Impl {
       conn->busy = false;
       if (!keep) break;
     }
+    if (unread_body) co_await Linger(stream);
   }
 
   net::awaitable<void> Session(tcp::socket socket) {

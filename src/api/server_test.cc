@@ -274,6 +274,34 @@ TEST_F(ServerTest, AnUploadRefusedByItsAdmissionCheckIsAnsweredBeforeItsBody) {
   EXPECT_TRUE(fs::is_empty(spool_));
 }
 
+TEST_F(ServerTest, ARefusedUploadWhoseBodyIsAlreadyComingStillGetsItsAnswer) {
+  auto server = StartServer();
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  // No `Expect: 100-continue`: the client sends its whole body, 14 MiB (more
+  // than the sockets buffer, less than the server discards), before it reads.
+  // The server refuses at once, then reads and discards the body, so the
+  // client's writes and its read succeed instead of meeting a reset
+  // connection (a broken pipe without the lingering close).
+  const std::string body = Pattern(14 << 20);
+  std::string request =
+      "POST /upload HTTP/1.1\r\nHost: localhost\r\nX-Deny: 1\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  beast::error_code ec;
+  net::write(stream, net::buffer(request), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result_int(), 401u);
+  EXPECT_EQ(res[http::field::connection], "close");
+  EXPECT_TRUE(uploaded_.empty());
+}
+
 TEST_F(ServerTest, AnAdmittedUploadThatExpects100ContinueIsToldToGoOn) {
   auto server = StartServer();
   net::io_context ioc;
