@@ -11,12 +11,17 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json/serialize.hpp>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <optional>
 #include <ostream>
 
+#include "core/file.h"
 #include "core/json.h"
+#include "crypto/encoding.h"
+#include "evidence/io.h"
+#include "evidence/package.h"
 
 namespace evidex::cli {
 namespace {
@@ -26,6 +31,7 @@ namespace ssl = net::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
+namespace fs = std::filesystem;
 using tcp = net::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -154,40 +160,120 @@ Result<HttpReply> Talk(net::io_context& ioc, Stream& stream,
   ec = handshake(deadline, close);
   if (ec) return Err(Failure("TLS", ec, transport));
 
-  http::verb verb = http::string_to_verb(call.method);
-  http::request<http::string_body> req{verb, call.target, 11};
-  req.set(http::field::host, url.HostHeader());
-  req.set(http::field::user_agent, "evidex");
-  req.set(http::field::accept, "application/json");
-  for (const auto& [name, value] : call.headers) req.set(name, value);
-  if (!call.body.empty()) {
-    req.set(http::field::content_type, "application/json");
-    req.body() = call.body;
-  }
-  req.keep_alive(false);
-  req.prepare_payload();
-  ec = RunUntil(
-      ioc, deadline,
-      [&](auto done) {
-        http::async_write(
-            stream, req, [done](beast::error_code e, std::size_t) { done(e); });
-      },
-      close);
-  if (ec) return Err(Failure("sending", ec, transport));
-
+  // A file streamed up or down renews the deadline for each piece.
+  auto renew = [&] {
+    deadline = std::chrono::steady_clock::now() + transport.timeout;
+  };
+  auto io = [&](auto start) { return RunUntil(ioc, deadline, start, close); };
+  auto done_with = [](auto done) {
+    return [done](beast::error_code e, std::size_t) { done(e); };
+  };
   beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(transport.max_response_bytes);
-  ec = RunUntil(
-      ioc, deadline,
-      [&](auto done) {
-        http::async_read(stream, buffer, parser,
-                         [done](beast::error_code e, std::size_t) { done(e); });
-      },
-      close);
+  // The answer's head; no limit here, the body's parser has its own.
+  std::optional<http::response_parser<http::empty_body>> head;
+  auto read_head = [&] {
+    head.emplace();
+    head->body_limit(boost::none);
+    return io([&](auto done) {
+      http::async_read_header(stream, buffer, *head, done_with(done));
+    });
+  };
+
+  http::verb verb = http::string_to_verb(call.method);
+  auto prepare = [&](auto& req) {
+    req.method(verb);
+    req.target(call.target);
+    req.version(11);
+    req.set(http::field::host, url.HostHeader());
+    req.set(http::field::user_agent, "evidex");
+    req.set(http::field::accept, "application/json");
+    for (const auto& [name, value] : call.headers) req.set(name, value);
+    req.keep_alive(false);
+  };
+  if (call.body_path.empty()) {
+    http::request<http::string_body> req;
+    prepare(req);
+    if (!call.body.empty()) {
+      req.set(http::field::content_type, "application/json");
+      req.body() = call.body;
+    }
+    req.prepare_payload();
+    ec =
+        io([&](auto done) { http::async_write(stream, req, done_with(done)); });
+    if (ec) return Err(Failure("sending", ec, transport));
+    ec = read_head();
+  } else {
+    http::request<http::file_body> req;
+    prepare(req);
+    beast::error_code fe;
+    req.body().open(call.body_path.c_str(), beast::file_mode::scan, fe);
+    if (fe) {
+      return Err(NotFoundError("cannot read `" + call.body_path +
+                               "`: " + fe.message()));
+    }
+    req.set(http::field::content_type, "application/vnd.evidex.evx");
+    req.set(http::field::expect, "100-continue");
+    req.prepare_payload();
+    http::request_serializer<http::file_body> sr(req);
+    ec = io([&](auto done) {
+      http::async_write_header(stream, sr, done_with(done));
+    });
+    if (ec) return Err(Failure("sending", ec, transport));
+    ec = read_head();
+    if (!ec && head->get().result() == http::status::continue_) {
+      while (!ec && !sr.is_done()) {
+        renew();
+        ec = io([&](auto done) {
+          http::async_write_some(stream, sr, done_with(done));
+        });
+      }
+      if (ec) return Err(Failure("sending", ec, transport));
+      ec = read_head();
+    }
+  }
   if (ec) return Err(Failure("reading the answer", ec, transport));
-  http::response<http::string_body> res = parser.release();
-  return HttpReply{static_cast<int>(res.result_int()), std::move(res.body())};
+
+  HttpReply reply;
+  reply.status = static_cast<int>(head->get().result_int());
+  for (const auto& field : head->get()) {
+    reply.headers.emplace_back(std::string(field.name_string()),
+                               std::string(field.value()));
+  }
+  if (!call.save_path.empty() && (reply.status == 200 || reply.status == 206)) {
+    http::response_parser<http::file_body> parser(std::move(*head));
+    parser.body_limit(boost::none);
+    beast::error_code fe;
+    parser.get().body().open(call.save_path.c_str(),
+                             reply.status == 206
+                                 ? beast::file_mode::append_existing
+                                 : beast::file_mode::write,
+                             fe);
+    if (fe) {
+      return Err(UnavailableError("cannot write `" + call.save_path +
+                                  "`: " + fe.message()));
+    }
+    while (!ec && !parser.is_done()) {
+      renew();
+      ec = io([&](auto done) {
+        http::async_read_some(stream, buffer, parser, done_with(done));
+      });
+    }
+    if (ec) return Err(Failure("reading the answer", ec, transport));
+    return reply;
+  }
+  const auto length = head->content_length();
+  if (length && *length > transport.max_response_bytes) {
+    return Err(
+        Failure("reading the answer", http::error::body_limit, transport));
+  }
+  http::response_parser<http::string_body> parser(std::move(*head));
+  parser.body_limit(transport.max_response_bytes);
+  ec = io([&](auto done) {
+    http::async_read(stream, buffer, parser, done_with(done));
+  });
+  if (ec) return Err(Failure("reading the answer", ec, transport));
+  reply.body = std::move(parser.get().body());
+  return reply;
 }
 
 void AppendPretty(const json::value& v, int depth, std::string& out) {
@@ -308,9 +394,9 @@ Result<HttpCall> BuildCall(const ClientOptions& options, std::istream& in,
                            std::ostream& err) {
   HttpCall call;
   std::string case_path = "/api/v1/cases/" + Encode(options.case_id);
-  bool needs_case = options.verb == ClientVerb::kShow ||
-                    options.verb == ClientVerb::kEvents ||
-                    options.verb == ClientVerb::kAct;
+  bool needs_case = options.verb != ClientVerb::kCreate &&
+                    options.verb != ClientVerb::kList &&
+                    options.verb != ClientVerb::kInbox;
   if (needs_case && options.case_id.empty()) {
     return Err(InvalidArgumentError("a case id is needed"));
   }
@@ -320,18 +406,34 @@ Result<HttpCall> BuildCall(const ClientOptions& options, std::istream& in,
         "--purpose and --idempotency-key are one line each"));
   }
   switch (options.verb) {
-    case ClientVerb::kCreate: {
-      EVIDEX_ASSIGN_OR_RETURN(call.body, ReadInput(options.input_path, in));
+    case ClientVerb::kCreate:
+    case ClientVerb::kUpload: {
+      if (options.verb == ClientVerb::kCreate) {
+        EVIDEX_ASSIGN_OR_RETURN(call.body, ReadInput(options.input_path, in));
+        call.target = "/api/v1/cases";
+      } else {
+        call.body_path = options.input_path;
+        call.target = case_path + "/packages";
+      }
       std::string key = options.idempotency_key;
       if (key.empty()) {
         EVIDEX_ASSIGN_OR_RETURN(key, RandomKey());
         err << "idempotency key: " << key << "\n";
       }
       call.method = "POST";
-      call.target = "/api/v1/cases";
       call.headers.emplace_back("Idempotency-Key", key);
       break;
     }
+    case ClientVerb::kDownload:
+      if (options.package_id.empty() || options.output_path.empty()) {
+        return Err(InvalidArgumentError("a package id and a file are needed"));
+      }
+      call.method = "GET";
+      call.target = case_path + "/packages/" + Encode(options.package_id);
+      if (!options.purpose.empty()) {
+        call.headers.emplace_back("X-Purpose", options.purpose);
+      }
+      break;
     case ClientVerb::kShow:
     case ClientVerb::kEvents:
       call.method = "GET";
@@ -373,7 +475,83 @@ Result<HttpCall> BuildCall(const ClientOptions& options, std::istream& in,
   return call;
 }
 
+// Where a download goes until it is whole and checked (FILE.part), and how
+// many bytes of it an interrupted download left there: the rest is asked for
+// with a Range.
+Result<std::uintmax_t> PrepareDownload(const ClientOptions& options,
+                                       HttpCall& call) {
+  std::error_code ec;
+  if (fs::exists(options.output_path, ec)) {
+    return Err(FailedPreconditionError("`" + options.output_path +
+                                       "` exists and is not replaced"));
+  }
+  call.save_path = options.output_path + ".part";
+  const std::uintmax_t have = fs::file_size(call.save_path, ec);
+  if (ec) return 0;  // nothing to resume
+  if (have > 0) {
+    call.headers.emplace_back("Range", "bytes=" + std::to_string(have) + "-");
+  }
+  return have;
+}
+
+// Checks a finished download (a whole package whose digest is the one the
+// node announced) and moves it to its name durably. Returns the exit code.
+int FinishDownload(const ClientOptions& options, std::uintmax_t resumed,
+                   const HttpReply& reply, std::ostream& out, std::ostream& err,
+                   const std::string& prefix) {
+  const std::string part = options.output_path + ".part";
+  auto fail = [&](const std::string& why) {
+    std::error_code ignored;
+    fs::remove(part, ignored);
+    err << prefix << why << "; `" << part << "` is removed: download again\n";
+    return 1;
+  };
+  const std::string range = reply.Header("Content-Range");
+  if (reply.status == 416 && range != "bytes */" + std::to_string(resumed)) {
+    return fail("the partial download is longer than the package");
+  }
+  if (reply.status == 206 &&
+      !range.starts_with("bytes " + std::to_string(resumed) + "-")) {
+    return fail("the node sent another range than the one asked for");
+  }
+  auto source = evidence::OpenPackageFile(part);
+  if (!source) return fail(std::string(source.error().message()));
+  auto report = evidence::VerifyPackage(**source, {});
+  source->reset();
+  if (!report) {
+    return fail("the download is not a whole package: " +
+                std::string(report.error().message()));
+  }
+  const std::string sha256 = crypto::HexEncode(report->package_sha256);
+  if (sha256 != reply.Header("X-Package-SHA256")) {
+    return fail("the download's digest " + sha256 +
+                " is not the one the node announced");
+  }
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(part, ec);
+  if (Status s = MoveFileDurably(part, options.output_path); !s.ok()) {
+    err << prefix << s.message() << "\n";
+    return 1;
+  }
+  json::object done;
+  done["case_id"] = options.case_id;
+  done["package_id"] = options.package_id;
+  done["file"] = options.output_path;
+  done["size"] = size;
+  done["resumed_at"] = resumed;
+  done["package_sha256"] = sha256;
+  out << (options.pretty ? PrettyJson(done) : json::serialize(done)) << "\n";
+  return 0;
+}
+
 }  // namespace
+
+std::string HttpReply::Header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (Lowercase(n) == Lowercase(name)) return v;
+  }
+  return "";
+}
 
 std::string NodeUrl::HostHeader() const {
   std::string h = host.find(':') == std::string::npos ? host : "[" + host + "]";
@@ -552,6 +730,15 @@ int RunClient(const ClientOptions& options, std::istream& in, std::ostream& out,
     err << prefix << call.error().message() << "\n";
     return call.error().code() == StatusCode::kUnavailable ? 1 : 2;
   }
+  std::uintmax_t resumed = 0;
+  if (options.verb == ClientVerb::kDownload) {
+    auto prepared = PrepareDownload(options, *call);
+    if (!prepared) {
+      err << prefix << prepared.error().message() << "\n";
+      return 2;
+    }
+    resumed = *prepared;
+  }
   Transport transport;
   transport.ca_file = options.ca_file;
   transport.timeout = std::chrono::seconds(options.timeout_seconds);
@@ -560,6 +747,11 @@ int RunClient(const ClientOptions& options, std::istream& in, std::ostream& out,
     err << prefix << "no answer from " << options.node << ": "
         << reply.error().message() << "\n";
     return 2;
+  }
+  if (options.verb == ClientVerb::kDownload &&
+      (reply->status == 200 || reply->status == 206 ||
+       (reply->status == 416 && resumed > 0))) {
+    return FinishDownload(options, resumed, *reply, out, err, prefix);
   }
   if (reply->status < 200 || reply->status > 299) {
     err << RenderProblem(reply->status, reply->body);

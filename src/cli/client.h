@@ -54,11 +54,21 @@ struct HttpCall {
   std::string target;  // origin-form: "/api/v1/cases?limit=5"
   std::string body;    // sent as application/json when not empty
   std::vector<std::pair<std::string, std::string>> headers;
+  // Not empty: the body is this file, streamed as an evidence package after
+  // the node's `100 Continue` (a refusal costs no upload).
+  std::string body_path;
+  // Not empty: a 200 answer's body is streamed into this file (replacing it),
+  // a 206 answer's body is appended to it; other answers go to `body`.
+  std::string save_path;
 };
 
 struct HttpReply {
   int status = 0;
-  std::string body;
+  std::string body;  // empty when the body went to `save_path`
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The value of the first header `name` (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
 };
 
 struct Transport {
@@ -70,6 +80,8 @@ struct Transport {
 // Sends one request and reads the answer. Fails with kUnavailable when there is
 // no answer within the timeout (resolution, connection, TLS handshake and
 // certificate, reading), and kResourceExhausted when the answer is too large.
+// A file streamed up or down may take longer: the timeout then bounds each
+// piece of it, not the whole.
 Result<HttpReply> Exchange(const NodeUrl& url, const Transport& transport,
                            const HttpCall& call);
 
@@ -81,7 +93,16 @@ std::string RenderProblem(int status, std::string_view body);
 // `value` as JSON indented by two spaces, without a final newline.
 std::string PrettyJson(const boost::json::value& value);
 
-enum class ClientVerb { kCreate, kShow, kEvents, kList, kInbox, kAct };
+enum class ClientVerb {
+  kCreate,
+  kShow,
+  kEvents,
+  kList,
+  kInbox,
+  kAct,
+  kUpload,
+  kDownload
+};
 
 struct ClientOptions {
   ClientVerb verb = ClientVerb::kShow;
@@ -91,12 +112,16 @@ struct ClientOptions {
   std::string ca_file;
   int timeout_seconds = 30;
   bool pretty = false;
-  // create
-  std::string input_path;       // FILE, or "-" for standard input
+  // create (FILE, or "-" for standard input) and upload (the package)
+  std::string input_path;
   std::string idempotency_key;  // empty: a random one, printed on stderr
-  // show, events, act
+  // show, events, act, upload, download
   std::string case_id;
-  std::string purpose;  // X-Purpose of show and events
+  std::string purpose;  // X-Purpose of show, events and download
+  // download: the package, and where it goes (FILE.part until it is whole
+  // and checked; an existing FILE.part is resumed)
+  std::string package_id;
+  std::string output_path;
   // act
   std::string action;
   std::string comment;

@@ -336,14 +336,18 @@ TEST_F(ClientServerTest, NoAnswerIsExit2NamingTheUrl) {
   ASSERT_TRUE(url);
   Transport transport;
   transport.timeout = std::chrono::seconds(1);
-  auto reply = Exchange(*url, transport, {"GET", "/slow", "", {}});
+  HttpCall call;
+  call.method = "GET";
+  call.target = "/slow";
+  auto reply = Exchange(*url, transport, call);
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().code(), StatusCode::kUnavailable);
   EXPECT_EQ(reply.error().message(), "timed out after 1 s");
 
   transport.timeout = std::chrono::seconds(5);
   transport.max_response_bytes = 10;
-  reply = Exchange(*url, transport, {"GET", "/api/v1/inbox", "", {}});
+  call.target = "/api/v1/inbox";
+  reply = Exchange(*url, transport, call);
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().code(), StatusCode::kResourceExhausted);
 

@@ -186,6 +186,32 @@ int main(int argc, char** argv) {
                        "next_cursor of the previous page");
   add_client("inbox", "List the cases awaiting your action",
              ClientVerb::kInbox);
+  CLI::App* upload_cmd = add_client(
+      "upload",
+      "Upload a sealed evidence package (.evx) to a case, streamed from disk",
+      ClientVerb::kUpload);
+  upload_cmd->add_option("case_id", client.case_id, "The case id")->required();
+  upload_cmd->add_option("file", client.input_path, "The package")
+      ->required()
+      ->check(CLI::ExistingFile);
+  upload_cmd->add_option(
+      "--idempotency-key", client.idempotency_key,
+      "Reuse the key of an earlier attempt (default: a random key, printed "
+      "on standard error)");
+  CLI::App* download_cmd = add_client(
+      "download",
+      "Download a case's evidence package into FILE, resuming FILE.part, and "
+      "check it is whole",
+      ClientVerb::kDownload);
+  download_cmd->add_option("case_id", client.case_id, "The case id")
+      ->required();
+  download_cmd->add_option("package_id", client.package_id, "The package id")
+      ->required();
+  download_cmd->add_option("-o,--output", client.output_path, "FILE")
+      ->required();
+  download_cmd->add_option(
+      "--purpose", client.purpose,
+      "Why you download the package (kept in the access record)");
   // act and respond name their action; the other verbs are an action each.
   const std::pair<const char*, const char*> actions[] = {
       {"act", "Take an action on a case"},

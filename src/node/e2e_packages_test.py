@@ -6,7 +6,9 @@ sealed to the judge's key (`evidex pack`), and uploads it streaming from disk; t
 keeps it, logs it in its ledger and attaches the log proof; the judge downloads it whole and in two
 Range halves, verifies it offline against the case's trust file (`evidex verify --trust`: signer
 and log proof) and unpacks the original bytes with its own key. Each download and each offline
-step (decrypted, exported, transferred) is a case event (chain of custody).
+step (decrypted, exported, transferred) is a case event (chain of custody). The same through the
+client verbs: `evidex upload`, and `evidex download`, which resumes a partial file and checks the
+whole before naming it.
 
 Refused, each with its reason and nothing kept: an untrusted signer, a package for another order,
 a package sealed to a key that is not the issuer's, bytes that are not a package (422, in the
@@ -336,6 +338,67 @@ def custody(node, t, cid, pkg):
     check(rows == [("org_fr_instruction",)] * 3, f"every download is an access record: {rows}")
 
 
+def cli_verbs(node, t, work, cid, nimbus, judge, rogue):
+    """`evidex upload` streams a package up; `evidex download` resumes FILE.part with a Range,
+    checks the whole against the digest the node announces and only then names it FILE."""
+    evidex = node.evidex
+    url = f"http://127.0.0.1:{node.port}"
+    path = pack(evidex, work, "second", cid, nimbus[0], judge[1])
+    r = run(evidex, "upload", cid, path, "--node", url, "--token", t["nimbus"],
+            "--idempotency-key", "cli-upload-1")
+    pkg = json.loads(r.stdout) if r.returncode == 0 else {}
+    check(r.returncode == 0 and pkg["id"].startswith("pkg_")
+          and pkg["size"] == os.path.getsize(path) and isinstance(pkg["leaf_index"], int),
+          f"evidex upload: {r.returncode} {r.stdout} {r.stderr}")
+    r = run(evidex, "upload", cid, path, "--node", url, "--token", t["nimbus"],
+            "--idempotency-key", "cli-upload-1")
+    check(r.returncode == 0 and json.loads(r.stdout)["id"] == pkg.get("id"),
+          f"the same upload again is the same package: {r.returncode} {r.stdout}")
+    r = run(evidex, "upload", cid, os.path.join(work, "rogue-signed.evx"), "--node", url,
+            "--token", t["nimbus"])
+    check(r.returncode == 1 and "untrusted_signer" in r.stderr,
+          f"a refused upload says why: {r.returncode} {r.stderr}")
+    if not pkg:
+        return
+    status, whole, _ = download(node, t["judge"], cid, pkg["id"])
+    check(status == 200, f"the package whole: {status}")
+
+    def fetch(out, token, *extra):
+        return run(evidex, "download", cid, pkg["id"], "-o", out, "--node", url,
+                   "--token", token, "--purpose", "evidence review", *extra)
+
+    out, half = os.path.join(work, "cli.evx"), len(whole) // 2
+    with open(out + ".part", "wb") as f:
+        f.write(whole[:half])
+    r = fetch(out, t["judge"])
+    done = json.loads(r.stdout) if r.returncode == 0 else {}
+    with open(out, "rb") as f:
+        got = f.read()
+    check(r.returncode == 0 and got == whole and done["resumed_at"] == half
+          and done["size"] == len(whole) and done["package_sha256"] == pkg["package_sha256"]
+          and not os.path.exists(out + ".part"),
+          f"evidex download resumes the half it had: {r.returncode} {r.stdout} {r.stderr}")
+    r = fetch(out, t["judge"])
+    check(r.returncode == 2 and "exists" in r.stderr, f"FILE is not replaced: {r.returncode}")
+    fresh = os.path.join(work, "cli-fresh.evx")
+    r = fetch(fresh, t["judge"])
+    with open(fresh, "rb") as f:
+        check(r.returncode == 0 and f.read() == whole and json.loads(r.stdout)["resumed_at"] == 0,
+              f"a download from the start: {r.returncode} {r.stderr}")
+    damaged = os.path.join(work, "cli-damaged.evx")
+    with open(damaged + ".part", "wb") as f:
+        f.write(whole[:100] + bytes([whole[100] ^ 1]) + whole[101:half])
+    r = fetch(damaged, t["judge"])
+    check(r.returncode == 1 and not os.path.exists(damaged)
+          and not os.path.exists(damaged + ".part"),
+          f"a damaged partial download is refused and removed: {r.returncode} {r.stderr}")
+    foreign = os.path.join(work, "cli-foreign.evx")
+    r = fetch(foreign, t["cloudmail"])
+    check(r.returncode == 1 and not os.path.exists(foreign)
+          and not os.path.exists(foreign + ".part"),
+          f"another organisation downloads nothing: {r.returncode} {r.stderr}")
+
+
 def main():
     node = Node(sys.argv[1])
     config = os.path.join(node.data, "node.toml")
@@ -362,6 +425,7 @@ def main():
         if pkg:
             refusals(node, t, work, cid, nimbus, judge, rogue)
             custody(node, t, cid, pkg)
+            cli_verbs(node, t, work, cid, nimbus, judge, rogue)
     node.stop()
     finish("packages e2e")
 
