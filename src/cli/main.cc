@@ -165,10 +165,13 @@ int main(int argc, char** argv) {
       ->add_option("file", client.input_path,
                    "The case (JSON), or - for standard input")
       ->required();
-  create_cmd->add_option(
-      "--idempotency-key", client.idempotency_key,
-      "Reuse the key of an earlier attempt (default: a random key, printed "
-      "on standard error)");
+  auto add_idempotency_key = [&client](CLI::App* cmd) {
+    cmd->add_option(
+        "--idempotency-key", client.idempotency_key,
+        "Reuse the key of an earlier attempt (default: a random key, printed "
+        "on standard error)");
+  };
+  add_idempotency_key(create_cmd);
   for (const char* name : {"show", "events"}) {
     bool show = std::string_view(name) == "show";
     CLI::App* cmd =
@@ -194,10 +197,7 @@ int main(int argc, char** argv) {
   upload_cmd->add_option("file", client.input_path, "The package")
       ->required()
       ->check(CLI::ExistingFile);
-  upload_cmd->add_option(
-      "--idempotency-key", client.idempotency_key,
-      "Reuse the key of an earlier attempt (default: a random key, printed "
-      "on standard error)");
+  add_idempotency_key(upload_cmd);
   CLI::App* download_cmd = add_client(
       "download",
       "Download a case's evidence package into FILE, resuming FILE.part, and "
