@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -475,9 +476,10 @@ Result<HttpCall> BuildCall(const ClientOptions& options, std::istream& in,
   return call;
 }
 
-// Where a download goes until it is whole and checked (FILE.part), and how
-// many bytes of it an interrupted download left there: the rest is asked for
-// with a Range.
+// Where a download goes until it is whole and checked (FILE.part), and the
+// offset from which it is asked for: after an interrupted download, from the
+// last byte it kept (asked for again, so that the node always answers with the
+// rest and its digest, even when nothing else is missing).
 Result<std::uintmax_t> PrepareDownload(const ClientOptions& options,
                                        HttpCall& call) {
   std::error_code ec;
@@ -487,11 +489,15 @@ Result<std::uintmax_t> PrepareDownload(const ClientOptions& options,
   }
   call.save_path = options.output_path + ".part";
   const std::uintmax_t have = fs::file_size(call.save_path, ec);
-  if (ec) return 0;  // nothing to resume
-  if (have > 0) {
-    call.headers.emplace_back("Range", "bytes=" + std::to_string(have) + "-");
+  if (ec || have == 0) return 0;  // nothing to resume
+  const std::uintmax_t from = have - 1;
+  fs::resize_file(call.save_path, from, ec);
+  if (ec) {
+    return Err(UnavailableError("cannot resume `" + call.save_path +
+                                "`: " + ec.message()));
   }
-  return have;
+  call.headers.emplace_back("Range", "bytes=" + std::to_string(from) + "-");
+  return from;
 }
 
 // Checks a finished download (a whole package whose digest is the one the
@@ -506,12 +512,12 @@ int FinishDownload(const ClientOptions& options, std::uintmax_t resumed,
     err << prefix << why << "; `" << part << "` is removed: download again\n";
     return 1;
   };
-  const std::string range = reply.Header("Content-Range");
-  if (reply.status == 416 && range != "bytes */" + std::to_string(resumed)) {
+  if (reply.status == 416) {
     return fail("the partial download is longer than the package");
   }
   if (reply.status == 206 &&
-      !range.starts_with("bytes " + std::to_string(resumed) + "-")) {
+      !reply.Header("Content-Range")
+           .starts_with("bytes " + std::to_string(resumed) + "-")) {
     return fail("the node sent another range than the one asked for");
   }
   auto source = evidence::OpenPackageFile(part);
@@ -731,7 +737,8 @@ int RunClient(const ClientOptions& options, std::istream& in, std::ostream& out,
     return call.error().code() == StatusCode::kUnavailable ? 1 : 2;
   }
   std::uintmax_t resumed = 0;
-  if (options.verb == ClientVerb::kDownload) {
+  const bool download = options.verb == ClientVerb::kDownload;
+  if (download) {
     auto prepared = PrepareDownload(options, *call);
     if (!prepared) {
       err << prefix << prepared.error().message() << "\n";
@@ -748,9 +755,11 @@ int RunClient(const ClientOptions& options, std::istream& in, std::ostream& out,
         << reply.error().message() << "\n";
     return 2;
   }
-  if (options.verb == ClientVerb::kDownload &&
-      (reply->status == 200 || reply->status == 206 ||
-       (reply->status == 416 && resumed > 0))) {
+  const bool ranged =
+      std::any_of(call->headers.begin(), call->headers.end(),
+                  [](const auto& header) { return header.first == "Range"; });
+  if (download && (reply->status == 200 || reply->status == 206 ||
+                   (reply->status == 416 && ranged))) {
     return FinishDownload(options, resumed, *reply, out, err, prefix);
   }
   if (reply->status < 200 || reply->status > 299) {

@@ -374,12 +374,27 @@ def cli_verbs(node, t, work, cid, nimbus, judge, rogue):
     done = json.loads(r.stdout) if r.returncode == 0 else {}
     with open(out, "rb") as f:
         got = f.read()
-    check(r.returncode == 0 and got == whole and done["resumed_at"] == half
+    check(r.returncode == 0 and got == whole and done["resumed_at"] == half - 1
           and done["size"] == len(whole) and done["package_sha256"] == pkg["package_sha256"]
           and not os.path.exists(out + ".part"),
           f"evidex download resumes the half it had: {r.returncode} {r.stdout} {r.stderr}")
     r = fetch(out, t["judge"])
     check(r.returncode == 2 and "exists" in r.stderr, f"FILE is not replaced: {r.returncode}")
+    whole_part = os.path.join(work, "cli-whole.evx")
+    with open(whole_part + ".part", "wb") as f:
+        f.write(whole)
+    r = fetch(whole_part, t["judge"])
+    with open(whole_part, "rb") as f:
+        check(r.returncode == 0 and f.read() == whole
+              and json.loads(r.stdout)["resumed_at"] == len(whole) - 1,
+              f"a partial download that was already whole: {r.returncode} {r.stderr}")
+    too_long = os.path.join(work, "cli-too-long.evx")
+    with open(too_long + ".part", "wb") as f:
+        f.write(whole + b"extra bytes")
+    r = fetch(too_long, t["judge"])
+    check(r.returncode == 1 and "longer than the package" in r.stderr
+          and not os.path.exists(too_long + ".part"),
+          f"a partial download longer than the package: {r.returncode} {r.stderr}")
     fresh = os.path.join(work, "cli-fresh.evx")
     r = fetch(fresh, t["judge"])
     with open(fresh, "rb") as f:
