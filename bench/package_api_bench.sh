@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The node's memory while a large evidence package goes up and comes down through the API: starts
 # a sandbox node (`evidex serve --sandbox`), registers the provider's and the authority's package
-# keys, packs one file of SIZE_MIB random bytes with `evidex pack`, uploads the package
-# (curl, streamed from disk), downloads it whole (streamed into sha256sum, not kept), and reports
-# the node's peak resident memory (VmHWM of /proc/PID/status) and the time of each step.
+# keys, packs one file of SIZE_MIB random bytes with `evidex pack`, uploads the package with curl
+# (streamed from disk) and again with `evidex upload`, downloads it whole with curl (streamed into
+# sha256sum, not kept), with `evidex download` (into a file, checked) and with curl into a file
+# made durable, and reports the node's peak resident memory (VmHWM of /proc/PID/status), the
+# client's, and the time of each step.
 #
 # Usage: bench/package_api_bench.sh PATH/TO/evidex (a Release build) [SIZE_MIB (default 4096)] [DIR]
-# DIR (default: a new directory under /tmp) must have room for three times the size (the file,
-# the package, the node's copy). Everything is deleted at the end.
+# DIR (default: a new directory under /tmp) must have room for three times the size (the package
+# and the node's two copies, then the two copies and a download). Everything is deleted at the end.
 set -euo pipefail
 
 evidex="$(realpath "$1")"
@@ -99,6 +101,10 @@ curl -sf -X POST "$base/api/v1/cases/$case_id/packages" -H "Authorization: Beare
   -H "Idempotency-Key: bench-upload" -H "Content-Type: application/octet-stream" \
   -H "Expect:" -T pkg.evx -o upload.json
 t3=$(seconds)
+# The same upload with the client verb: a second package of the case.
+/usr/bin/time -f %M -o cli_up.rss "$evidex" upload "$case_id" pkg.evx --node "$base" \
+  --token "$nimbus" --idempotency-key bench-upload-cli >/dev/null
+t3b=$(seconds)
 rm pkg.evx
 package_id=$(python3 -c 'import json; print(json.load(open("upload.json"))["id"])')
 downloaded_sha=$(curl -sf "$base/api/v1/cases/$case_id/packages/$package_id" \
@@ -110,16 +116,46 @@ if [[ "$downloaded_sha" != "$stored_sha" ]]; then
   echo "the download differs from the stored package" >&2
   exit 1
 fi
+# The same download with the client verb: into a file, then checked whole before it is named.
+# Each of the two downloads into a file starts once earlier writes are on disk.
+sync
+t4s=$(seconds)
+/usr/bin/time -f %M -o cli.rss "$evidex" download "$case_id" "$package_id" -o cli.evx \
+  --node "$base" --token "$judge" >/dev/null
+t5=$(seconds)
+if [[ "$(sha256sum cli.evx | cut -d' ' -f1)" != "$stored_sha" ]]; then
+  echo "evidex download differs from the stored package" >&2
+  exit 1
+fi
+rm cli.evx
+# What it compares with: curl into a file, made durable (sync FILE calls fsync).
+sync
+t5s=$(seconds)
+curl -sf "$base/api/v1/cases/$case_id/packages/$package_id" -H "Authorization: Bearer $judge" \
+  -o curl.evx
+sync curl.evx
+t6=$(seconds)
+rm curl.evx
 
-python3 - "$size_mib" "$package_bytes" "$t0" "$t1" "$t2" "$t3" "$t4" "$rss_before" "$rss" <<'PY'
+python3 - "$size_mib" "$package_bytes" "$t0" "$t1" "$t2" "$t3" "$t4" "$rss_before" "$rss" \
+  "$t5" "$(cat cli.rss)" "$t6" "$t3b" "$(cat cli_up.rss)" "$t4s" "$t5s" <<'PY'
 import sys
 size_mib, package_bytes = int(sys.argv[1]), int(sys.argv[2])
 t0, t1, t2, t3, t4 = map(float, sys.argv[3:8])
 rss_before, rss = int(sys.argv[8]), int(sys.argv[9])
+t5, cli_rss, t6 = float(sys.argv[10]), int(sys.argv[11]), float(sys.argv[12])
+t3b, cli_up_rss = float(sys.argv[13]), int(sys.argv[14])
+t4s, t5s = float(sys.argv[15]), float(sys.argv[16])
 mib = package_bytes / (1 << 20)
 print(f"file {size_mib} MiB, package {mib:.0f} MiB")
 print(f"pack      {t1 - t0:7.1f} s")
 print(f"upload    {t3 - t2:7.1f} s  {mib / (t3 - t2):7.0f} MiB/s (received, verified, logged, proof attached)")
-print(f"download  {t4 - t3:7.1f} s  {mib / (t4 - t3):7.0f} MiB/s")
+print(f"evidex upload {t3b - t3:7.1f} s  {mib / (t3b - t3):7.0f} MiB/s, peak RSS {cli_up_rss / 1024:.1f} MiB; "
+      f"{(t3b - t3) / (t3 - t2):.2f}x curl")
+print(f"download  {t4 - t3b:7.1f} s  {mib / (t4 - t3b):7.0f} MiB/s")
+print(f"evidex download {t5 - t4s:7.1f} s  {mib / (t5 - t4s):7.0f} MiB/s (written, checked, renamed), "
+      f"peak RSS {cli_rss / 1024:.1f} MiB")
+print(f"curl -o FILE, sync {t6 - t5s:7.1f} s  {mib / (t6 - t5s):7.0f} MiB/s; evidex download takes "
+      f"{(t5 - t4s) / (t6 - t5s):.2f}x")
 print(f"node peak RSS (VmHWM): {rss / 1024:.1f} MiB (before the upload: {rss_before / 1024:.1f} MiB)")
 PY

@@ -347,6 +347,10 @@ struct HttpServer::Impl {
                                 req.request_id);
     }
     req.body_file = path.string();
+    // Each read fills what the buffer has room for (at most 64 KiB): room for
+    // that much, not the few bytes the head left, saves syscalls (uploads ran
+    // at 100 MiB/s reading about 1 KiB at a time).
+    buffer.reserve(64 << 10);
     while (!parser.is_done()) {
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       auto [rec, n] =
@@ -359,6 +363,7 @@ struct HttpServer::Impl {
                                   req.request_id);
       }
     }
+    buffer.shrink_to_fit();
     parser.get().body().file().close(ec);
     if (ec) {
       co_return ProblemResponse(UnavailableError("cannot store the upload"),
