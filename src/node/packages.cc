@@ -441,6 +441,7 @@ api::Response Packages::Upload(const api::Request& req) {
 
 Result<Packages::Finished> Packages::Finish(const std::string& case_id,
                                             const std::string& package_id) {
+  std::lock_guard lock(finish_mu_);
   EVIDEX_ASSIGN_OR_RETURN(std::int64_t caught_up, ledger_.CatchUp());
   static_cast<void>(caught_up);
   Finished f;

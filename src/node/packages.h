@@ -25,8 +25,9 @@
 // the ledger logs it (its leaf carries the digest in clear, node/ledger.h),
 // the log proof (leaf, inclusion proof, signed checkpoint) is attached to the
 // file, and the file becomes DIR/<id>.evx. A retry with the same
-// `Idempotency-Key` answers the same; FinishPending, at start-up, finishes
-// what a stop left undone.
+// `Idempotency-Key` answers the same, also while the first attempt is still
+// attaching the proof (it waits); FinishPending, at start-up, finishes what a
+// stop left undone.
 //
 // Download (GET .../packages/{package_id}, with `Range`): every party of the
 // case; an access record and the custody event `package_downloaded` (the
@@ -44,6 +45,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <string>
 
 #include "api/router.h"
@@ -108,6 +110,9 @@ class Packages {
   const Clock& clock_;
   Logger& log_;
   PackagesOptions options_;
+  // One Finish at a time: a retry of an upload whose proof is being attached
+  // waits for it instead of attaching it again to a file being moved.
+  std::mutex finish_mu_;
 };
 
 }  // namespace evidex::node

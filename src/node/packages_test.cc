@@ -8,8 +8,11 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "crypto/encoding.h"
 #include "evidence/io.h"
@@ -211,6 +214,45 @@ TEST_F(PackagesTest, AnAcceptedPackageIsKeptLoggedAndProvesItself) {
   EXPECT_EQ(part.file->path, kept.string());
   EXPECT_EQ(part.file->offset, 10u);
   EXPECT_EQ(part.file->length, 10u);
+}
+
+TEST_F(PackagesTest, RetriesOfOneUploadAtOnceAllGetTheOnePackage) {
+  // A client that retries while its first attempt is still attaching the log
+  // proof: every attempt waits for the one package, none sees it half done.
+  const std::string packed = Pack(kCase, "retried.evx");
+  constexpr int kAttempts = 4;
+  std::vector<api::Request> attempts;
+  for (int i = 0; i < kAttempts; ++i) {
+    const std::string copy = packed + "." + std::to_string(i);
+    fs::copy_file(packed, copy);
+    attempts.push_back(Upload("org_ie_nimbus", copy));
+    for (auto& [name, value] : attempts.back().headers) {
+      if (name == "idempotency-key") value = "k-retried";
+    }
+  }
+  std::vector<api::Response> answers(kAttempts);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAttempts; ++i) {
+    threads.emplace_back([&, i] { answers[i] = Call(attempts[i]); });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> ids;
+  for (const api::Response& a : answers) {
+    ASSERT_EQ(a.status, 201) << a.body;
+    ids.insert(std::string(boost::json::parse(a.body).at("id").as_string()));
+  }
+  ASSERT_EQ(ids.size(), 1u);
+  std::vector<fs::path> kept;
+  for (const auto& entry : fs::directory_iterator(dir_ / "packages")) {
+    kept.push_back(entry.path());
+  }
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].filename(), *ids.begin() + ".evx");
+  auto source = evidence::OpenPackageFile(kept[0].string());
+  ASSERT_TRUE(source.has_value());
+  auto report = evidence::VerifyPackage(**source, {});
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_TRUE(report->log.has_value());
 }
 
 TEST_F(PackagesTest, ARefusedPackageIsNotKeptAndIsInTheSecurityLog) {
