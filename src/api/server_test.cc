@@ -33,6 +33,16 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 namespace fs = std::filesystem;
 
+// A plain connection to the server on loopback, for requests written byte by
+// byte.
+struct RawConnection {
+  explicit RawConnection(std::uint16_t port) {
+    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
+  net::io_context ioc;
+  beast::tcp_stream stream{ioc};
+};
+
 struct Reply {
   int status = 0;
   std::string body;
@@ -43,9 +53,8 @@ struct Reply {
 
 Reply Send(std::uint16_t port, http::verb method, const std::string& target,
            const std::string& body = "", const std::string& request_id = "") {
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  RawConnection raw(port);
+  beast::tcp_stream& stream = raw.stream;
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "localhost");
   if (!request_id.empty()) req.set("X-Request-Id", request_id);
@@ -250,10 +259,8 @@ TEST_F(ServerTest, AnUploadRefusedByItsAdmissionCheckIsAnsweredBeforeItsBody) {
   ServerOptions options;
   options.read_timeout = std::chrono::seconds(20);
   auto server = StartServer(options);
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(
-      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  RawConnection raw(server->port());
+  beast::tcp_stream& stream = raw.stream;
   // Only the header: a server waiting for the body would not answer before
   // its read timeout, and would then answer 400.
   std::string head =
@@ -276,10 +283,8 @@ TEST_F(ServerTest, AnUploadRefusedByItsAdmissionCheckIsAnsweredBeforeItsBody) {
 
 TEST_F(ServerTest, ARefusedUploadWhoseBodyIsAlreadyComingStillGetsItsAnswer) {
   auto server = StartServer();
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(
-      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  RawConnection raw(server->port());
+  beast::tcp_stream& stream = raw.stream;
   // No `Expect: 100-continue`: the client sends its whole body, 14 MiB (more
   // than the sockets buffer, less than the server discards), before it reads.
   // The server refuses at once, then reads and discards the body, so the
@@ -304,10 +309,8 @@ TEST_F(ServerTest, ARefusedUploadWhoseBodyIsAlreadyComingStillGetsItsAnswer) {
 
 TEST_F(ServerTest, AnAdmittedUploadThatExpects100ContinueIsToldToGoOn) {
   auto server = StartServer();
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(
-      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  RawConnection raw(server->port());
+  beast::tcp_stream& stream = raw.stream;
   const std::string body = Pattern(5000);
   std::string head =
       "POST /upload HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
@@ -333,10 +336,8 @@ TEST_F(ServerTest, AnAdmittedUploadThatExpects100ContinueIsToldToGoOn) {
 
 TEST_F(ServerTest, ARefusedUploadThatExpects100ContinueGetsOnlyTheRefusal) {
   auto server = StartServer();
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(
-      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  RawConnection raw(server->port());
+  beast::tcp_stream& stream = raw.stream;
   std::string head =
       "POST /upload HTTP/1.1\r\nHost: localhost\r\nX-Deny: 1\r\n"
       "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n";
@@ -361,10 +362,8 @@ TEST_F(ServerTest, AnUploadBeyondItsRouteLimitIs413AndLeavesNothing) {
 
 TEST_F(ServerTest, AChunkedUploadBeyondItsLimitIs413) {
   auto server = StartServer();
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(
-      tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+  RawConnection raw(server->port());
+  beast::tcp_stream& stream = raw.stream;
   http::request<http::string_body> req{http::verb::post, "/upload", 11};
   req.set(http::field::host, "localhost");
   req.body() = Pattern(300001);
@@ -468,10 +467,8 @@ TEST_F(ServerTest, CountsRequestsInMetrics) {
 TEST_F(ServerTest, UnknownMethodsShareOneMetricsLabel) {
   auto server = StartServer();
   for (const char* method : {"FOO", "BAR", "BAZ"}) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(
-        tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
+    RawConnection raw(server->port());
+    beast::tcp_stream& stream = raw.stream;
     http::request<http::string_body> req;
     req.method_string(method);
     req.target("/healthz");

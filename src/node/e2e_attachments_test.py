@@ -11,14 +11,13 @@ Usage: e2e_attachments_test.py EVIDEX
 """
 import hashlib
 import os
-import socket
 import sqlite3
 import sys
 import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from e2e_common import Node, _short, check, epoc, finish, ie_query, step
+from e2e_common import Node, _short, check, epoc, finish, ie_query, step, raw_exchange
 
 EPOC = "eu2023-1543.epoc"
 LIMIT = 65536  # the node's attachment limit in this test
@@ -48,20 +47,6 @@ def download(node, token, att_id):
             return res.status, res.read(), dict(res.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read(), dict(e.headers)
-
-
-def raw_exchange(node, head):
-    """Sends a request head as it is and reads the answer until the server closes."""
-    with socket.create_connection(("127.0.0.1", node.port), timeout=30) as s:
-        s.sendall(head.encode())
-        chunks = []
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    text = b"".join(chunks).decode("latin-1")
-    return int(text.split(" ", 2)[1]) if text.startswith("HTTP/1.1 ") else None
 
 
 def received_case(node, t):

@@ -127,6 +127,21 @@ def _parse(text, headers):
     return text
 
 
+def raw_exchange(node, head):
+    """Sends a request head as it is (and no body) and reads the answer until the server closes;
+    returns its status, or None when the answer is not HTTP/1.1."""
+    with socket.create_connection(("127.0.0.1", node.port), timeout=30) as s:
+        s.sendall(head.encode())
+        chunks = []
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    text = b"".join(chunks).decode("latin-1")
+    return int(text.split(" ", 2)[1]) if text.startswith("HTTP/1.1 ") else None
+
+
 def check(cond, what):
     if not cond:
         FAILURES.append(what)

@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from e2e_common import Node, _short, check, epoc, finish, ie_query, step
+from e2e_common import Node, _short, check, epoc, finish, ie_query, step, raw_exchange
 
 EPOC = "eu2023-1543.epoc"
 LIMIT = 4 << 20  # the node's package limit in this test
@@ -117,20 +116,6 @@ def download(node, token, cid, package_id, rng=None):
             return res.status, res.read(), dict(res.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read(), dict(e.headers)
-
-
-def raw_exchange(node, head):
-    """Sends a request head (and no body) and reads the answer until the server closes."""
-    with socket.create_connection(("127.0.0.1", node.port), timeout=20) as s:
-        s.sendall(head.encode())
-        chunks = []
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    text = b"".join(chunks).decode("latin-1")
-    return int(text.split(" ", 2)[1]) if text.startswith("HTTP/1.1 ") else None
 
 
 def reason_of(body):
