@@ -163,6 +163,23 @@ class NodeLedgerTest : public ::testing::Test {
     return l.has_value() ? std::move(*l) : nullptr;
   }
 
+  // The node's stored log opened directly, with the node's checkpoint key, as
+  // a crash between the log and the store leaves it.
+  std::unique_ptr<ledger::StoredLog> OpenStoredLog() {
+    const std::vector<std::uint8_t> seed =
+        master_
+            ->Open(ReadSmallFile(dir_ / "ledger.key", 4096).value(),
+                   "ledger-checkpoint-key")
+            .value();
+    const std::string origin = OpenLedger()->log().verifier().name();
+    return ledger::StoredLog::Open(
+               dir_ / "ledger",
+               ledger::NoteSigner::Create(
+                   origin, crypto::Ed25519KeyPairFromSeed(seed).value())
+                   .value())
+        .value();
+  }
+
   std::vector<store::CaseEvent> AllEvents() {
     auto txn = store_->BeginRead().value();
     return txn->ListEventsAfter(0, 10000).value();
@@ -223,18 +240,7 @@ TEST_F(NodeLedgerTest, LogsManyRounds) {
   AddCase("case_b", 2300);
   {
     // The crash: 1200 of case_b's leaves in the log, none recorded.
-    const std::vector<std::uint8_t> seed =
-        master_
-            ->Open(ReadSmallFile(dir_ / "ledger.key", 4096).value(),
-                   "ledger-checkpoint-key")
-            .value();
-    const std::string origin = OpenLedger()->log().verifier().name();
-    auto log = ledger::StoredLog::Open(
-                   dir_ / "ledger",
-                   ledger::NoteSigner::Create(
-                       origin, crypto::Ed25519KeyPairFromSeed(seed).value())
-                       .value())
-                   .value();
+    auto log = OpenStoredLog();
     const std::string salt(kLedgerSaltBytes, 't');
     ASSERT_TRUE(store_
                     ->Write([&](store::Transaction& t) {
@@ -330,18 +336,7 @@ TEST_F(NodeLedgerTest, RefusesALogThatIsNotTheStores) {
   }
   AddCase("case_b", 0);
   {
-    const std::vector<std::uint8_t> seed =
-        master_
-            ->Open(ReadSmallFile(dir_ / "ledger.key", 4096).value(),
-                   "ledger-checkpoint-key")
-            .value();
-    const std::string origin = OpenLedger()->log().verifier().name();
-    auto log = ledger::StoredLog::Open(
-                   dir_ / "ledger",
-                   ledger::NoteSigner::Create(
-                       origin, crypto::Ed25519KeyPairFromSeed(seed).value())
-                       .value())
-                   .value();
+    auto log = OpenStoredLog();
     ASSERT_TRUE(
         log->Append(Bytes(std::string("not an event's leaf"))).has_value());
   }
